@@ -1,0 +1,48 @@
+/**
+ * The engine-internal seam of the registry client: how a registry is configured, and the one
+ * low-level request every higher-level call (browse, delete, push) goes through, so that auth,
+ * retries, error mapping and request counting live in one place.
+ */
+import type { Readable } from 'node:stream';
+
+/** Everything needed to talk to one registry; lives only in main (and the push worker). */
+export interface RegistryConfig {
+  /** Origin, e.g. `http://127.0.0.1:5000` or `https://registry.example.com`. */
+  baseUrl: string;
+  /** Host as written in image references (`127.0.0.1:5000`, `docker.io`). */
+  host: string;
+  username?: string;
+  password?: string;
+  /** Plain http or unverified TLS for a non-loopback host, by the user's choice. */
+  insecure?: boolean;
+  /** Extra CA certificate(s) in PEM to trust for this registry only. */
+  caPem?: string;
+  /** Bound on concurrent requests to this registry (default 8). */
+  maxConcurrency?: number;
+}
+
+export type Action = 'pull' | 'push' | 'delete';
+
+/** Token scope a request needs: a repository with actions, or the catalog. */
+export type Scope = { repository: string; actions: Action[] } | 'catalog' | null;
+
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path on the registry (`/v2/…`, query allowed) or an absolute URL (upload `Location`). */
+  url: string | URL;
+  scope: Scope;
+  headers?: Record<string, string>;
+  /** Buffers can be replayed after a 401; streams cannot, so prime auth with a bodyless call first. */
+  body?: Buffer | Uint8Array | string | Readable | AsyncIterable<Uint8Array> | null;
+  signal?: AbortSignal;
+  /** Statuses that count as success; any other status is thrown as a mapped BerthError. */
+  expect?: number[];
+}
+
+export interface RegistryResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The URL the request went to, for resolving relative `Location` and `Link` headers. */
+  url: URL;
+  body: Readable & { text(): Promise<string>; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer>; dump(): Promise<void> };
+}

@@ -1,0 +1,114 @@
+/**
+ * The one contract between the renderer and main. Every shell (Electron IPC, web HTTP+SSE)
+ * implements `BerthApi` through a `Record<keyof BerthApi, …>` table, so a missing method is a
+ * compile error; main validates every argument (see src/main/service/validate.ts).
+ */
+import type { Result } from './errors';
+import type {
+  ArchiveInfo,
+  CatalogPage,
+  DeletePlan,
+  DeleteResult,
+  FileHandle,
+  FileInfo,
+  ManifestSummary,
+  PushId,
+  PushOutcome,
+  PushProgress,
+  PushRequest,
+  PushSummary,
+  RegistryCheck,
+  RegistryId,
+  RegistryInfo,
+  RegistryInput,
+  TagDetail,
+  TagsPage,
+} from './types';
+
+export interface PageOptions {
+  /** Page size; distribution refuses more than 1000. */
+  n?: number;
+  /** Cursor from the previous page's `next`. */
+  last?: string;
+}
+
+/** Methods main implements. Each returns its value; shells wrap it as `Result<T>`. */
+export interface BerthApi {
+  listRegistries(): Promise<RegistryInfo[]>;
+  addRegistry(input: RegistryInput): Promise<RegistryInfo>;
+  removeRegistry(id: RegistryId): Promise<void>;
+  checkRegistry(id: RegistryId): Promise<RegistryCheck>;
+  listRepositories(id: RegistryId, page?: PageOptions): Promise<CatalogPage>;
+  listTags(id: RegistryId, repository: string, page?: PageOptions): Promise<TagsPage>;
+  getTagDetail(id: RegistryId, repository: string, tag: string): Promise<TagDetail>;
+  getManifest(id: RegistryId, repository: string, reference: string): Promise<ManifestSummary>;
+  planDelete(id: RegistryId, repository: string, reference: string): Promise<DeletePlan>;
+  /** Deletes by digest; refuses with TAGS_CHANGED when a tag not in `confirmedTags` now points at it. */
+  deleteManifest(
+    id: RegistryId,
+    repository: string,
+    digest: string,
+    confirmedTags: string[],
+  ): Promise<DeleteResult>;
+  inspectArchive(handle: FileHandle): Promise<ArchiveInfo>;
+  releaseFile(handle: FileHandle): Promise<void>;
+  startPush(request: PushRequest): Promise<PushId>;
+  cancelPush(pushId: PushId): Promise<void>;
+  listPushes(): Promise<PushSummary[]>;
+}
+
+export type ApiMethod = keyof BerthApi;
+
+/** Runtime list of the methods; the Record type makes it exhaustive. */
+const METHOD_TABLE: Record<ApiMethod, true> = {
+  listRegistries: true,
+  addRegistry: true,
+  removeRegistry: true,
+  checkRegistry: true,
+  listRepositories: true,
+  listTags: true,
+  getTagDetail: true,
+  getManifest: true,
+  planDelete: true,
+  deleteManifest: true,
+  inspectArchive: true,
+  releaseFile: true,
+  startPush: true,
+  cancelPush: true,
+  listPushes: true,
+};
+export const API_METHODS = Object.keys(METHOD_TABLE) as ApiMethod[];
+
+/** Events main sends to every window (IPC `webContents.send`, web SSE). */
+export interface BerthEvents {
+  'push:progress': PushProgress;
+  'push:done': PushOutcome;
+}
+export type EventName = keyof BerthEvents;
+const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true };
+export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
+
+type Promised<F> = F extends (...args: infer A) => Promise<infer R>
+  ? (...args: A) => Promise<Result<R>>
+  : never;
+
+/** What the renderer gets as `window.berth`, the same in Electron and in a browser. */
+export type BerthClient = { [K in ApiMethod]: Promised<BerthApi[K]> } & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: BerthEvents[E]) => void): () => void;
+  /**
+   * Hands a dropped or chosen file to main and gets a handle back. Electron reads its path with
+   * `webUtils.getPathForFile` in the preload; the web shell streams the bytes to the host first.
+   */
+  registerFile(file: File, onProgress?: (sent: number, total: number) => void): Promise<Result<FileInfo>>;
+  /** Which shell runs the renderer, for wording only ("drop" vs "upload"). */
+  readonly shell: 'electron' | 'web';
+};
+
+/** IPC channel names (Electron) and URL paths (web) derived from one place. */
+export const ipcChannel = (method: ApiMethod | 'registerPath'): string => `berth:${method}`;
+export const webPath = (method: ApiMethod): string => `/api/${method}`;
+export const WEB_EVENTS_PATH = '/api/events';
+export const WEB_UPLOAD_PATH = '/api/upload';
+/** Custom header every web API call carries (a CSRF guard next to the SameSite cookie). */
+export const WEB_API_HEADER = 'x-berth-api';
