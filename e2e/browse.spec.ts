@@ -40,7 +40,7 @@ async function addRegistry(page: import('@playwright/test').Page) {
   await page.getByRole('button', { name: 'Add', exact: true }).click();
 }
 
-test('add a registry, open a repository and a tag, see its layers', async ({ page }) => {
+test('add a registry, open a repository and a tag, see its layers', async ({ page, app: _app }) => {
   await shot(page, '01-empty');
   await addRegistry(page);
   await expect(page.getByText('team/web').or(page.getByText('web', { exact: true })).first()).toBeVisible();
@@ -69,7 +69,7 @@ test('add a registry, open a repository and a tag, see its layers', async ({ pag
   await shot(page, '04-image');
 });
 
-test('open an index and see both platforms', async ({ page }) => {
+test('open an index and see both platforms', async ({ page, app: _app }) => {
   await addRegistry(page);
   await page.getByText(/^(team\/)?multi$/).first().click();
   await page.getByRole('table', { name: 'Tags' }).getByText('1.0', { exact: true }).click();
@@ -80,7 +80,7 @@ test('open an index and see both platforms', async ({ page }) => {
   await shot(page, '05-index');
 });
 
-test('delete a tag after seeing the tag that shares its digest', async ({ page }) => {
+test('delete a tag after seeing the tag that shares its digest', async ({ page, app: _app }) => {
   await addRegistry(page);
   await page.getByText(/^(team\/)?web$/).first().click();
   const tags = page.getByRole('table', { name: 'Tags' });

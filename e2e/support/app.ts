@@ -64,20 +64,13 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** A spec's app: one `berth serve` per worker, opened in the page. */
-export const test = base.extend<{ app: RunningApp }, { workerApp: RunningApp }>({
-  workerApp: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const app = await startApp();
-      await use(app);
-      await app.stop();
-    },
-    { scope: 'worker' },
-  ],
-  app: async ({ workerApp, page }, use) => {
-    await page.goto(workerApp.url);
-    await use(workerApp);
+/** Each test gets its own `berth serve` (registries live in main for the session), opened in the page. */
+export const test = base.extend<{ app: RunningApp }>({
+  app: async ({ page }, use) => {
+    const app = await startApp();
+    await page.goto(app.url);
+    await use(app);
+    await app.stop();
   },
 });
 export { expect };
