@@ -1,59 +1,11 @@
-/**
- * Starts the web shell (`node bin/berth.mjs serve --port 0`) as a user would, and the Playwright
- * fixtures that give each spec a real registry and a logged-in page.
- */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Playwright fixtures: each test gets its own `berth serve`, opened in the page; screenshots. */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { startApp, type RunningApp } from './app-process';
 
-export interface RunningApp {
-  /** URL with the one-time token, as printed by `berth serve`. */
-  url: string;
-  origin: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
+export { startApp, type RunningApp };
 const ROOT = resolve(import.meta.dirname, '../..');
-
-/** Spawns `berth serve` on a free port and waits for its "Berth is at" line. */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, 'bin/berth.mjs'), 'serve', '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`berth serve printed no URL in 15 s:\n${out}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /Berth is at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`berth serve exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    origin: new URL(url).origin,
-    output: () => out,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** Where screenshots of each screen go (CI keeps them as artifacts; we look at them). */
 export const ARTIFACTS = resolve(ROOT, 'e2e/artifacts');
