@@ -1,0 +1,284 @@
+/**
+ * The one low-level client per registry: an undici Agent with the registry's TLS settings,
+ * auth (Basic, Bearer with a per-scope token cache and one retry on 401), a concurrency bound,
+ * redirects followed by hand (Authorization never crosses origins) and error mapping.
+ */
+import { rootCertificates } from 'node:tls';
+import { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { BerthError } from '../../shared/errors';
+import { basicHeader, fetchToken, scopeString, TokenCache } from './auth';
+import { bearerChallenge, parseChallenges } from './challenge';
+import { httpError } from './errors';
+import { mapFailure, readText } from './responses';
+import { Limiter } from './limiter';
+import { isLoopbackHost } from './reference';
+import type { RegistryConfig, RegistryRequest, RegistryResponse, Scope } from './types';
+
+/** Transport knobs; defaults follow the issue (connect 10 s, headers 30 s). */
+export interface ClientOptions {
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+/** Answer of `probe`: status, headers and up to 64 KiB of body text; never throws on HTTP status. */
+export interface ProbeResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  url: URL;
+  text: string;
+}
+
+/** Auth scheme as learned from the registry's challenges. */
+export type LearnedScheme = 'unknown' | 'none' | 'basic' | 'bearer';
+
+const MAX_REDIRECTS = 5;
+const ERROR_BODY_LIMIT = 64 * 1024;
+type Body = RegistryRequest['body'];
+
+interface Exchange {
+  method: string;
+  url: URL;
+  scope: Scope;
+  headers?: Record<string, string>;
+  body?: Body;
+  signal?: AbortSignal;
+  /** false: send without any Authorization (for the anonymous /v2/ probe). */
+  auth?: boolean;
+}
+
+/** A client for one registry; create one per registry profile and `close()` it when done. */
+export class RegistryClient {
+  readonly config: RegistryConfig;
+  private readonly agent: Agent;
+  private readonly limiter: Limiter;
+  private readonly base: URL;
+  private readonly tokens = new TokenCache();
+  private readonly inflightTokens = new Map<string, Promise<string>>();
+  private bearer: { realm: string; service?: string } | null = null;
+  private scheme: LearnedScheme = 'unknown';
+  private sent = 0;
+  private tokenSent = 0;
+
+  constructor(config: RegistryConfig, options: ClientOptions = {}) {
+    this.config = config;
+    this.base = new URL(config.baseUrl);
+    const tls: Record<string, unknown> = { timeout: options.connectTimeoutMs ?? 10_000 };
+    // `ca` replaces Node's bundle, so keep the public roots next to the registry's own CA.
+    if (config.caPem) tls.ca = [...rootCertificates, config.caPem];
+    if (config.insecure) tls.rejectUnauthorized = false;
+    this.agent = new Agent({
+      connect: tls,
+      headersTimeout: options.headersTimeoutMs ?? 30_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+      keepAliveTimeout: 30_000,
+    });
+    this.limiter = new Limiter(config.maxConcurrency ?? 8);
+  }
+
+  /** HTTP requests sent to the registry (and redirect targets); token requests are not included. */
+  get requestCount(): number {
+    return this.sent;
+  }
+
+  /** Requests sent to the token issuer. */
+  get tokenRequestCount(): number {
+    return this.tokenSent;
+  }
+
+  /** What the registry's 401 challenges said so far (`unknown` before any exchange). */
+  get authScheme(): LearnedScheme {
+    return this.scheme;
+  }
+
+  /** The undici dispatcher (shares this registry's TLS settings and keep-alive pool). */
+  get dispatcher(): Dispatcher {
+    return this.agent;
+  }
+
+  /**
+   * Sends one request with auth and error mapping; statuses outside `expect` (default 2xx) throw.
+   * The caller must consume or `dump()` the body: the concurrency slot is held until then.
+   */
+  async request(req: RegistryRequest): Promise<RegistryResponse> {
+    const url = this.resolve(req.url);
+    const release = await this.limiter.acquire(req.signal);
+    let res: RegistryResponse;
+    try {
+      res = await this.exchange({ ...req, url });
+    } catch (err) {
+      release();
+      throw mapFailure(err, url, req.signal);
+    }
+    const ok = req.expect ? req.expect.includes(res.status) : res.status >= 200 && res.status < 300;
+    if (!ok) {
+      const text = await readText(res.body, ERROR_BODY_LIMIT).catch(() => '');
+      release();
+      throw this.failure(res, text, req);
+    }
+    // The slot is held until the caller has consumed or dumped the body (bodyless answers free it now).
+    const bodyless = req.method === 'HEAD' || res.status === 204 || res.status === 304 || res.headers['content-length'] === '0';
+    if (bodyless || res.body.readableEnded || res.body.destroyed) release();
+    else {
+      res.body.once('close', release);
+      res.body.once('end', release);
+      res.body.once('error', release);
+    }
+    return res;
+  }
+
+  private failure(res: RegistryResponse, text: string, req: RegistryRequest): BerthError {
+    const hasCredentials = this.config.username !== undefined;
+    if (res.status === 401 && hasCredentials && bearerChallenge(parseChallenges(res.headers['www-authenticate']))?.error === 'insufficient_scope') {
+      // The token was issued, just without the actions asked for: a permission problem, not a password one.
+      return new BerthError(
+        'DENIED',
+        `${this.base.host} did not grant "${scopeString(req.scope)}" to ${this.config.username}. Check that the account has permission for this action.`,
+        { status: 401 },
+      );
+    }
+    return httpError(res.status, text, { method: req.method, url: res.url, hasCredentials });
+  }
+
+  /** Sends a request (any method, optionally without auth) and reads a little of the body. */
+  async probe(method: string, path: string, opts: { scope?: Scope; auth?: boolean; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<ProbeResult> {
+    const url = this.resolve(path);
+    const release = await this.limiter.acquire(opts.signal);
+    try {
+      const res = await this.exchange({ method, url, scope: opts.scope ?? null, headers: opts.headers, signal: opts.signal, auth: opts.auth });
+      const text = await readText(res.body, ERROR_BODY_LIMIT);
+      return { status: res.status, headers: res.headers, url: res.url, text };
+    } catch (err) {
+      throw mapFailure(err, url, opts.signal);
+    } finally {
+      release();
+    }
+  }
+
+  /** Closes the keep-alive pool; the client must not be used afterwards. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private resolve(u: string | URL): URL {
+    const url = new URL(u, this.base);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new BerthError('INVALID_ARGUMENT', `Refusing to request ${url.href}: only http(s) URLs are allowed.`);
+    }
+    return url;
+  }
+
+  private async exchange(ex: Exchange): Promise<RegistryResponse> {
+    const key = scopeString(ex.scope);
+    const replayable = ex.body === undefined || ex.body === null || typeof ex.body === 'string' || ex.body instanceof Uint8Array;
+    let fresh = false;
+    for (let attempt = 0; ; attempt++) {
+      const authorization = ex.auth === false ? undefined : await this.authorization(ex.scope, key, fresh, ex.signal);
+      const res = await this.send(ex, authorization);
+      if (res.status !== 401 || ex.auth === false || attempt > 0 || !replayable) return res;
+      const challenges = parseChallenges(res.headers['www-authenticate']);
+      const bearer = bearerChallenge(challenges);
+      if (bearer) {
+        this.scheme = 'bearer';
+        this.bearer = { realm: bearer.realm, ...(bearer.service ? { service: bearer.service } : {}) };
+        this.tokens.delete(key);
+        fresh = true;
+      } else if (challenges.some((c) => c.scheme === 'basic')) {
+        const alreadySent = this.scheme === 'basic';
+        this.scheme = 'basic';
+        if (alreadySent || this.config.username === undefined) return res;
+      } else {
+        return res;
+      }
+      await res.body.dump();
+    }
+  }
+
+  /** Authorization header value for a scope, fetching a token when the registry wants Bearer. */
+  private async authorization(scope: Scope, key: string, fresh: boolean, signal?: AbortSignal): Promise<string | undefined> {
+    const { username, password } = this.config;
+    if (this.scheme === 'basic') return username !== undefined ? basicHeader(username, password ?? '') : undefined;
+    if (this.scheme !== 'bearer' || !this.bearer) return undefined;
+    if (!fresh) {
+      const hit = this.tokens.get(key);
+      if (hit) return `Bearer ${hit}`;
+    }
+    let pending = this.inflightTokens.get(key);
+    if (!pending) {
+      const bearer = this.bearer;
+      this.tokenSent++;
+      pending = fetchToken({
+        dispatcher: this.agent,
+        realm: bearer.realm,
+        service: bearer.service,
+        scopes: scope === null ? [] : [key],
+        username,
+        password,
+        insecure: this.config.insecure,
+      })
+        .then(({ token, expiresIn }) => {
+          this.tokens.set(key, token, expiresIn);
+          return token;
+        })
+        .finally(() => this.inflightTokens.delete(key));
+      this.inflightTokens.set(key, pending);
+    }
+    // The fetch is shared by every request waiting on this scope, so one caller's abort only stops its own wait.
+    return `Bearer ${await abortable(pending, signal)}`;
+  }
+
+  /** One HTTP exchange, following GET/HEAD redirects by hand (max 5) without leaking Authorization. */
+  private async send(ex: Exchange, authorization: string | undefined): Promise<RegistryResponse> {
+    let url = ex.url;
+    const followable = ex.method === 'GET' || ex.method === 'HEAD';
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = { ...ex.headers };
+      if (authorization && url.origin === this.base.origin) headers.authorization = authorization;
+      this.sent++;
+      const res = await this.agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: ex.method as Dispatcher.HttpMethod,
+        headers,
+        body: toUndiciBody(ex.body),
+        signal: ex.signal,
+      });
+      const location = res.headers.location;
+      if (!followable || res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string') {
+        if (this.scheme === 'unknown' && res.statusCode !== 401 && url.origin === this.base.origin && !authorization && res.statusCode < 400) {
+          this.scheme = 'none';
+        }
+        return { status: res.statusCode, headers: res.headers, url, body: res.body };
+      }
+      await res.body.dump();
+      if (hop >= MAX_REDIRECTS) {
+        throw new BerthError('UNEXPECTED_RESPONSE', `${this.base.host} redirected more than ${MAX_REDIRECTS} times for ${ex.url.pathname}. Check the registry's storage redirect settings.`);
+      }
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new BerthError('UNEXPECTED_RESPONSE', `${this.base.host} redirected to a non-http URL (${next.protocol}). Check the registry's storage settings.`);
+      }
+      if (next.protocol === 'http:' && url.protocol === 'https:' && !isLoopbackHost(next.hostname) && !this.config.insecure) {
+        throw new BerthError('INSECURE_REFUSED', `${this.base.host} redirected from https to plain http (${next.host}); refusing. Mark the registry insecure if you trust this network.`);
+      }
+      url = next;
+    }
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new BerthError('CANCELLED', 'The request was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new BerthError('CANCELLED', 'The request was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function toUndiciBody(body: Body): Dispatcher.DispatchOptions['body'] {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof Readable) return body;
+  return Readable.from(body);
+}

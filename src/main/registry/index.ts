@@ -1,0 +1,28 @@
+/** The registry engine's public surface: client, references, browse, manifests, summaries, delete, doctor. */
+export { RegistryClient, type ClientOptions, type LearnedScheme, type ProbeResult } from './client';
+export { readText, bodyText, mapFailure } from './responses';
+export {
+  parseReference,
+  registryConfigFromInput,
+  isLoopbackHost,
+  isValidDigest,
+  isValidRepository,
+  isValidTag,
+  canonicalHost,
+  DOCKER_HUB_HOST,
+  DOCKER_HUB_API,
+  type ParsedReference,
+} from './reference';
+export { checkRegistry } from './check';
+export { listRepositories, listAllRepositories, listTags, listAllTags } from './browse';
+export { fetchManifest, headManifest, fetchBlobBytes, digestOf, readCapped, type FetchedManifest } from './manifest';
+export { getTagDetail, getManifestSummary } from './summary';
+export { planDelete, deleteManifest, tagsPointingAt, DELETE_DISABLED_MESSAGE } from './delete';
+export { scopeString, basicHeader, TokenCache } from './auth';
+export { parseChallenges, bearerChallenge, type Challenge } from './challenge';
+export { parseLinkNext, nextCursor, clampPageSize, MAX_PAGE_SIZE } from './paging';
+export { parseErrorBody, httpError, networkError, type SpecError } from './errors';
+export { Limiter, mapLimit } from './limiter';
+export * from './media-types';
+export { alignHistory, readPlatform, readDescriptor, readImageManifest, imageSize, isAttestation } from './image-config';
+export type { RegistryConfig, RegistryRequest, RegistryResponse, Scope, Action } from './types';

@@ -1,0 +1,13 @@
+/** Test helper (used by *.integration tests only): a RegistryClient for a registry from e2e/support. */
+import type { RunningRegistry } from '../../../e2e/support/registry';
+import { RegistryClient, type ClientOptions } from './client';
+import type { RegistryConfig } from './types';
+
+/** A client configured the way the app would configure it for `reg` (credentials and CA included). */
+export function clientFor(reg: RunningRegistry, overrides: Partial<RegistryConfig> = {}, options?: ClientOptions): RegistryClient {
+  const config: RegistryConfig = { baseUrl: reg.url, host: reg.host };
+  if (reg.username !== undefined) config.username = reg.username;
+  if (reg.password !== undefined) config.password = reg.password;
+  if (reg.caPem) config.caPem = reg.caPem;
+  return new RegistryClient({ ...config, ...overrides }, options);
+}
