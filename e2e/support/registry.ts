@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,10 @@ export interface StartRegistryOptions {
   users?: { username: string; password: string }[];
   /** Token variant: whether anonymous callers get pull tokens (default false). */
   anonymousPull?: boolean;
+  /** Parent of the temporary folder (default $BERTH_TEST_TMP, else /dev/shm when present, else the OS tmpdir). */
+  tmpRoot?: string;
+  /** Registry binary (default $BERTH_REGISTRY_BIN or /usr/bin/docker-registry); tests of start failures change it. */
+  binary?: string;
 }
 
 /** A docker-registry process started for a test, with everything needed to talk to it. */
@@ -32,6 +36,8 @@ export interface RunningRegistry {
   /** 127.0.0.1:PORT */
   host: string;
   port: number;
+  /** Process id of docker-registry. */
+  pid: number;
   auth: 'none' | 'htpasswd' | 'token';
   /** TLS variant: the self-signed certificate (PEM) to trust. */
   caPem?: string;
@@ -57,6 +63,18 @@ export interface RunningRegistry {
 
 const LOG_CAP = 1 << 20;
 const live = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+
+/** tmpfs keeps thousands of tiny link files fast even when the shared disk is busy. */
+function defaultTmpRoot(): string {
+  if (process.env.BERTH_TEST_TMP) return process.env.BERTH_TEST_TMP;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -65,12 +83,13 @@ function installExitHook(): void {
   // A crashed test file must not leave registries running.
   process.on('exit', () => {
     for (const child of live) child.kill('SIGKILL');
+    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
   });
 }
 
 async function htpasswdLine(username: string, password: string): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)('htpasswd', ['-Bbn', username, password]);
+    const { stdout } = await promisify(execFile)('htpasswd', ['-Bbn', '-C', '4', username, password]);
     return stdout.trim();
   } catch (err) {
     throw new Error(`htpasswd failed (${String(err)}); install Debian's apache2-utils package.`, { cause: err });
@@ -84,17 +103,20 @@ function waitExit(child: ChildProcess): Promise<void> {
 
 /** Starts a real docker-registry on a free 127.0.0.1 port and waits until /v2/ answers. */
 export async function startRegistry(opts: StartRegistryOptions = {}): Promise<RunningRegistry> {
-  if (!existsSync(REGISTRY_BIN)) {
-    throw new Error(`${REGISTRY_BIN} not found: install Debian's docker-registry package (apt-get install docker-registry).`);
+  const bin = opts.binary ?? REGISTRY_BIN;
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} not found: install Debian's docker-registry package (apt-get install docker-registry).`);
   }
   installExitHook();
   const auth = opts.auth ?? 'none';
   const users = opts.users ?? (auth === 'none' ? [] : [{ username: 'berth', password: 'berth-secret' }]);
-  const dataDir = await mkdtemp(join(tmpdir(), 'berth-registry-'));
+  const dataDir = await mkdtemp(join(opts.tmpRoot ?? defaultTmpRoot(), 'berth-registry-'));
+  liveDirs.add(dataDir);
   try {
     return await startIn(dataDir, auth, users, opts);
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
+    liveDirs.delete(dataDir);
     throw err;
   }
 }
@@ -148,7 +170,7 @@ async function startIn(
     });
     await writeFile(configPath, JSON.stringify(config, null, 2));
     const url = `${tlsCert ? 'https' : 'http'}://127.0.0.1:${port}`;
-    const started = await spawnAndWait(configPath, url, dispatcher);
+    const started = await spawnAndWait(opts.binary ?? REGISTRY_BIN, configPath, url, dispatcher);
     if ('error' in started) {
       lastError = started.error;
       if (/address already in use/i.test(started.logs)) continue;
@@ -160,6 +182,7 @@ async function startIn(
       url,
       host: `127.0.0.1:${port}`,
       port,
+      pid: child.pid ?? 0,
       auth,
       caPem: tlsCert?.certPem,
       username: users[0]?.username,
@@ -182,6 +205,7 @@ async function startIn(
         live.delete(child);
         await Promise.all([issuer?.stop(), dispatcher.close().catch(() => undefined)]);
         await rm(dataDir, { recursive: true, force: true });
+        liveDirs.delete(dataDir);
       },
     };
   }
@@ -192,10 +216,10 @@ async function startIn(
 
 type Started = { child: ChildProcess; logs: () => string } | { error: Error; logs: string };
 
-async function spawnAndWait(configPath: string, url: string, dispatcher: Agent): Promise<Started> {
+async function spawnAndWait(bin: string, configPath: string, url: string, dispatcher: Agent): Promise<Started> {
   // Keep REGISTRY_* variables of the caller from overriding the generated config.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
-  const child = spawn(REGISTRY_BIN, ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let buf = '';
   const append = (chunk: Buffer): void => {
@@ -213,7 +237,7 @@ async function spawnAndWait(configPath: string, url: string, dispatcher: Agent):
       await new Promise((r) => setTimeout(r, 50)); // let the last stderr bytes arrive
       live.delete(child);
       const why = spawnError ? spawnError.message : `exit code ${child.exitCode ?? child.signalCode}`;
-      return { error: new Error(`docker-registry exited early (${why}); its output:\n${buf}`), logs: buf };
+      return { error: new Error(`${bin} exited early (${why}); its output:\n${buf}`), logs: buf };
     }
     try {
       const res = await undiciFetch(`${url}/v2/`, { dispatcher, signal: AbortSignal.timeout(1000) });

@@ -1,0 +1,59 @@
+/**
+ * Electron entry (out/main/index.js): app lifecycle, a single instance, the hardened window and
+ * the IPC shell over the same BerthService the web shell and the CLI use.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, session } from 'electron';
+import { BerthService } from '../service/service';
+import { registerIpc } from './ipc';
+import { registerAppScheme, serveRenderer } from './protocol';
+import { APP_ENTRY_URL, hardenContents, hardenSession, originOf } from './security';
+import { createMainWindow } from './window';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const PRELOAD = join(here, '../preload/index.cjs');
+const RENDERER_DIR = join(here, '../renderer');
+// electron-vite dev serves the renderer over http; trusted only when unpackaged.
+const DEV_URL = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+registerAppScheme();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let service: BerthService | null = null;
+  const open = () => createMainWindow(PRELOAD, DEV_URL ?? APP_ENTRY_URL);
+
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (!win) return void open();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession);
+    serveRenderer(RENDERER_DIR);
+    service = new BerthService({ cacheDir: join(app.getPath('userData'), 'cache') });
+    registerIpc(service, DEV_URL ? originOf(DEV_URL) : null);
+    open();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) open();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closing || !service) return;
+    closing = true;
+    event.preventDefault();
+    void service.close().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * Argument schemas for every contract method (Conventions 3: the renderer is untrusted, so main
+ * validates each argument at the boundary). Grammar from the distribution spec:
+ * https://github.com/distribution/distribution/blob/main/reference/regexp.go
+ */
+import { z } from 'zod';
+import type { ApiMethod, BerthApi } from '../../shared/api';
+import { BerthError } from '../../shared/errors';
+
+const NAME_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+/** Repository name (path part of a reference), as distribution's `NameRegexp` without the host. */
+export const REPOSITORY_RE = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
+/** Tag, as distribution's `TagRegexp`. */
+export const TAG_RE = /^[\w][\w.-]{0,127}$/;
+/** Digest Berth accepts (the registry only serves sha256). */
+export const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Optional argument: JSON turns `undefined` in an array into `null`, so both mean "absent". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+
+const registryId = z.string().regex(ID_RE, 'expected a registry id issued by Berth');
+const repository = z
+  .string()
+  .max(255, 'a repository name has at most 255 characters')
+  .regex(REPOSITORY_RE, 'expected a repository name such as library/alpine (lowercase letters, digits, . _ - and /)');
+const tag = z.string().regex(TAG_RE, 'expected a tag (letters, digits, _ . -, at most 128 characters, not starting with . or -)');
+const digest = z.string().regex(DIGEST_RE, 'expected a digest such as sha256:<64 hex digits>');
+const reference = z.union([tag, digest], { error: 'expected a tag or a sha256 digest' });
+const handle = z.string().regex(ID_RE, 'expected a file handle issued by Berth');
+const pushId = z.string().regex(ID_RE, 'expected a push id issued by Berth');
+const page = z.strictObject({
+  n: z.number().int().min(1).max(1000).optional(),
+  last: z.string().max(1024).optional(),
+});
+const registryInput = z.strictObject({
+  url: z.string().trim().min(1, 'the registry address is empty').max(2048),
+  username: z.string().max(256).optional(),
+  password: z.string().max(16384).optional(),
+  insecure: z.boolean().optional(),
+});
+/** `repo` or `repo:tag`, the form a push target takes inside one registry. */
+const pushTarget = z.string().refine((s) => {
+  const i = s.lastIndexOf(':');
+  const repo = i > 0 ? s.slice(0, i) : s;
+  return REPOSITORY_RE.test(repo) && repo.length <= 255 && (i <= 0 || TAG_RE.test(s.slice(i + 1)));
+}, 'expected repository[:tag], e.g. team/app:1.0');
+const pushRequest = z.strictObject({
+  handle,
+  registryId,
+  image: z.number().int().min(0).max(100_000).optional(),
+  target: pushTarget.optional(),
+  useOriginalTags: z.boolean().optional(),
+  compression: z.enum(['gzip', 'none', 'zstd']).optional(),
+});
+
+type Arg = readonly [name: string, schema: z.ZodType];
+const spec = (...args: Arg[]) => args;
+
+/** Argument names and schemas per method; the Record makes a missing method a compile error. */
+export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
+  listRegistries: spec(),
+  addRegistry: spec(['input', registryInput]),
+  removeRegistry: spec(['id', registryId]),
+  checkRegistry: spec(['id', registryId]),
+  listRepositories: spec(['id', registryId], ['page', optional(page)]),
+  listTags: spec(['id', registryId], ['repository', repository], ['page', optional(page)]),
+  getTagDetail: spec(['id', registryId], ['repository', repository], ['tag', tag]),
+  getManifest: spec(['id', registryId], ['repository', repository], ['reference', reference]),
+  planDelete: spec(['id', registryId], ['repository', repository], ['reference', reference]),
+  deleteManifest: spec(
+    ['id', registryId],
+    ['repository', repository],
+    ['digest', digest],
+    ['confirmedTags', z.array(tag).max(100_000)],
+  ),
+  inspectArchive: spec(['handle', handle]),
+  releaseFile: spec(['handle', handle]),
+  startPush: spec(['request', pushRequest]),
+  cancelPush: spec(['pushId', pushId]),
+  listPushes: spec(),
+};
+
+/** A zod tuple schema per method, for callers that want the schema itself. */
+export const METHOD_SCHEMAS = Object.fromEntries(
+  Object.entries(METHOD_ARGS).map(([m, args]) => [m, z.tuple(args.map(([, s]) => s) as [z.ZodType, ...z.ZodType[]])]),
+) as unknown as Record<ApiMethod, z.ZodType<unknown[]>>;
+
+/**
+ * Checks `args` for `method` and returns them padded to the method's arity (so a trailing
+ * AbortSignal lands in the right place); throws INVALID_ARGUMENT naming the argument.
+ */
+export function validateArgs<M extends ApiMethod>(method: M, args: unknown): Parameters<BerthApi[M]> {
+  const specs = METHOD_ARGS[method];
+  if (!Array.isArray(args)) {
+    throw new BerthError('INVALID_ARGUMENT', `Arguments of ${method} must be a list. This is a bug in the caller; please report it.`);
+  }
+  if (args.length > specs.length) {
+    throw new BerthError('INVALID_ARGUMENT', `${method} takes at most ${specs.length} argument(s) but got ${args.length}. This is a bug in the caller; please report it.`);
+  }
+  const out: unknown[] = [];
+  specs.forEach(([name, schema], i) => {
+    const r = schema.safeParse(args[i]);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      const where = issue && issue.path.length ? `${name}.${issue.path.join('.')}` : name;
+      throw new BerthError(
+        'INVALID_ARGUMENT',
+        `Invalid argument "${where}" for ${method}: ${issue?.message ?? 'not valid'}. Correct the value and try again.`,
+        { argument: where },
+      );
+    }
+    out.push(r.data);
+  });
+  return out as Parameters<BerthApi[M]>;
+}
