@@ -6,6 +6,8 @@ export interface RunningApp {
   /** URL with the one-time token, as printed by `berth serve`. */
   url: string;
   origin: string;
+  /** Process id of `berth serve` (benches read its RSS from /proc). */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   return {
     url,
     origin: new URL(url).origin,
+    pid: child.pid ?? 0,
     output: () => out,
     stop: () =>
       new Promise<void>((done) => {

@@ -87,6 +87,17 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * The 'exit' hook misses a worker killed with SIGKILL; a sleeping shell per registry then kills
+ * the orphan and removes its folder once our process is gone.
+ */
+function startWatchdog(childPid: number, dataDir: string): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${childPid} 2>/dev/null; rm -rf '${dataDir}'`;
+  const dog = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  dog.unref();
+  return dog;
+}
+
 async function htpasswdLine(username: string, password: string): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)('htpasswd', ['-Bbn', '-C', '4', username, password]);
@@ -177,6 +188,7 @@ async function startIn(
       break;
     }
     const { child, logs } = started;
+    const dog = startWatchdog(child.pid ?? 0, dataDir);
     let stopped = false;
     return {
       url,
@@ -203,6 +215,7 @@ async function startIn(
         await waitExit(child);
         clearTimeout(timer);
         live.delete(child);
+        dog.kill('SIGKILL');
         await Promise.all([issuer?.stop(), dispatcher.close().catch(() => undefined)]);
         await rm(dataDir, { recursive: true, force: true });
         liveDirs.delete(dataDir);

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { linkStoredLayers, linkStoredManifest, writeStoredBlob, yieldNow } from './storage-layout';
 import { MEDIA, buildConfig, buildLayer, buildManifest, jsonBytes, sha256, type BuiltLayer } from './seed-image';
 import { mapPool, seedClient } from './seed-http';
 import type { RunningRegistry } from './registry';
@@ -47,7 +46,11 @@ export async function pushManyRepositories(
   await client.putBlob(first, configDigest, configBytes);
   const digest = await client.putManifest(first, tag, mediaType, manifestBytes);
   if (opts.via === 'storage') {
-    await linkRepositories(reg, rest, tag, [layer.digest, configDigest], digest);
+    for (let i = 0; i < rest.length; i++) {
+      linkStoredLayers(reg, rest[i], [layer.digest, configDigest]);
+      linkStoredManifest(reg, rest[i], tag, digest);
+      if (i % 200 === 199) await yieldNow();
+    }
     return { digest, tag, ms: performance.now() - t0 };
   }
   await mapPool(rest, opts.concurrency ?? 16, async (repo) => {
@@ -57,25 +60,6 @@ export async function pushManyRepositories(
     await client.putManifest(repo, tag, mediaType, manifestBytes);
   });
   return { digest, tag, ms: performance.now() - t0 };
-}
-
-/** Writes distribution 2.8's filesystem layout for repositories whose blobs already exist in storage. */
-async function linkRepositories(reg: RunningRegistry, repos: string[], tag: string, blobs: string[], manifest: string): Promise<void> {
-  const root = join(reg.storageDir, 'docker/registry/v2/repositories');
-  // Synchronous calls are several times faster than thousands of thread-pool round trips; yield every batch.
-  const link = (dir: string, digest: string): void => {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'link'), digest);
-  };
-  const hex = (d: string): string => d.slice('sha256:'.length);
-  for (let i = 0; i < repos.length; i++) {
-    const r = join(root, repos[i]);
-    for (const b of blobs) link(join(r, '_layers/sha256', hex(b)), b);
-    link(join(r, '_manifests/revisions/sha256', hex(manifest)), manifest);
-    link(join(r, '_manifests/tags', tag, 'index/sha256', hex(manifest)), manifest);
-    link(join(r, '_manifests/tags', tag, 'current'), manifest);
-    if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** Options of tagMany. */
@@ -89,6 +73,8 @@ export interface TagManyOptions {
   start?: string;
   stepMinutes?: number;
   format?: 'docker' | 'oci';
+  /** 'http' (default) or 'storage' (the layer through the API, configs/manifests/links written to storage). */
+  via?: 'http' | 'storage';
 }
 
 /** One tag pushed by tagMany. */
@@ -110,12 +96,11 @@ export async function tagMany(reg: RunningRegistry, repo: string, count: number,
   await client.putBlob(repo, layer.digest, layer.blob);
   const width = String(Math.max(count - 1, 0)).length;
   const indexes = Array.from({ length: count }, (_, i) => i);
-  return mapPool(indexes, opts.concurrency ?? 16, async (i) => {
+  const build = (i: number) => {
     const created = new Date(start + i * step).toISOString();
     const tag = `${prefix}${String(i).padStart(width, '0')}`;
     const configBytes = jsonBytes(buildConfig([layer], { created, labels: { 'berth.test.index': String(i) } }));
     const configDigest = sha256(configBytes);
-    await client.putBlob(repo, configDigest, configBytes, { skipHead: true });
     const manifestBytes = jsonBytes(
       buildManifest(
         format,
@@ -123,7 +108,25 @@ export async function tagMany(reg: RunningRegistry, repo: string, count: number,
         [{ mediaType: MEDIA[format].layer, digest: layer.digest, size: layer.size }],
       ),
     );
-    await client.putManifest(repo, tag, MEDIA[format].manifest, manifestBytes);
-    return { tag, digest: sha256(manifestBytes), created, configDigest };
+    return { tag, created, configBytes, configDigest, manifestBytes, digest: sha256(manifestBytes) };
+  };
+  if (opts.via === 'storage') {
+    const out: TaggedImage[] = [];
+    for (const i of indexes) {
+      const b = build(i);
+      writeStoredBlob(reg, b.configDigest, b.configBytes);
+      writeStoredBlob(reg, b.digest, b.manifestBytes);
+      linkStoredLayers(reg, repo, [b.configDigest]);
+      linkStoredManifest(reg, repo, b.tag, b.digest);
+      out.push({ tag: b.tag, digest: b.digest, created: b.created, configDigest: b.configDigest });
+      if (i % 100 === 99) await yieldNow();
+    }
+    return out;
+  }
+  return mapPool(indexes, opts.concurrency ?? 16, async (i) => {
+    const b = build(i);
+    await client.putBlob(repo, b.configDigest, b.configBytes, { skipHead: true });
+    await client.putManifest(repo, b.tag, MEDIA[format].manifest, b.manifestBytes);
+    return { tag: b.tag, digest: b.digest, created: b.created, configDigest: b.configDigest };
   });
 }

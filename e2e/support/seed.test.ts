@@ -136,14 +136,20 @@ describe('bulk seeding', () => {
     expect((await open.fetch(`/v2/${names[5]}/manifests/${out.digest}`, { method: 'DELETE' })).status).toBe(202);
   });
 
-  it('tagMany pushes distinct images with stepped created dates', async () => {
-    const tags = await tagMany(open, 'bulk/tags', 25, { start: '2024-02-01T00:00:00Z', stepMinutes: 30 });
+  it.each(['http', 'storage'] as const)('tagMany via %s pushes distinct images with stepped created dates', async (via) => {
+    const repo = `bulk/tags-${via}`;
+    const tags = await tagMany(open, repo, 25, { start: '2024-02-01T00:00:00Z', stepMinutes: 30, via });
     expect(new Set(tags.map((t) => t.digest)).size).toBe(25);
     expect(tags[0].tag).toBe('v00');
     expect(tags[3].created).toBe('2024-02-01T01:30:00.000Z');
-    const list = (await (await open.fetch('/v2/bulk/tags/tags/list')).json()) as { tags: string[] };
+    const list = (await (await open.fetch(`/v2/${repo}/tags/list`)).json()) as { tags: string[] };
     expect(list.tags.sort()).toEqual(tags.map((t) => t.tag));
-    const cfg = (await (await open.fetch(`/v2/bulk/tags/blobs/${tags[24].configDigest}`)).json()) as { created: string };
+    const cfg = (await (await open.fetch(`/v2/${repo}/blobs/${tags[24].configDigest}`)).json()) as { created: string };
     expect(cfg.created).toBe(tags[24].created);
+    const m = await open.fetch(`/v2/${repo}/manifests/${tags[7].tag}`, { headers: { accept: ACCEPT } });
+    expect(m.headers.get('docker-content-digest')).toBe(tags[7].digest);
+    expect(m.headers.get('content-type')).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    await m.text();
+    expect((await open.fetch(`/v2/${repo}/manifests/${tags[7].digest}`, { method: 'DELETE' })).status).toBe(202);
   });
 });
