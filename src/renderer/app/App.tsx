@@ -1,0 +1,51 @@
+/** The app: one QueryClient, the frame, and the screen the hash route names. */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { CleanupPage } from '../cleanup/CleanupPage';
+import { ImageView } from '../image/ImageView';
+import { PushRoot } from '../push';
+import { RegistryPage } from '../registries/RegistryPage';
+import { RegistrySidebar } from '../registries/RegistrySidebar';
+import { TagsPage } from '../tags/TagsPage';
+import { Home } from './Home';
+import { Layout } from './Layout';
+import { createQueryClient } from './query-client';
+import { useRoute, type Route } from './route';
+import './layout.css';
+import './tables.css';
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'home':
+      return <Home />;
+    case 'registry':
+      return <RegistryPage key={route.registryId} registryId={route.registryId} />;
+    case 'repository':
+      return <TagsPage key={`${route.registryId}/${route.repository}`} registryId={route.registryId} repository={route.repository} />;
+    case 'image':
+      return <ImageView registryId={route.registryId} repository={route.repository} reference={route.reference} />;
+    case 'cleanup':
+      return <CleanupPage key={`${route.registryId}/${route.repository}`} registryId={route.registryId} repository={route.repository} />;
+  }
+}
+
+/** Root component; `main.tsx` renders it once `window.berth` exists. */
+export function App() {
+  const [client] = useState(createQueryClient);
+  const route = useRoute();
+  return (
+    <QueryClientProvider client={client}>
+      <Layout
+        sidebar={<RegistrySidebar route={route} />}
+        overlay={
+          <PushRoot
+            registryId={route.screen === 'home' ? undefined : route.registryId}
+            repository={route.screen === 'repository' || route.screen === 'image' ? route.repository : undefined}
+          />
+        }
+      >
+        <Screen route={route} />
+      </Layout>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,100 @@
+/** "Delete …": shows every tag that goes with the digest before anything is deleted. */
+import { useQuery } from '@tanstack/react-query';
+import type { DeleteResult } from '../../shared/types';
+import { plural } from '../app/format';
+import { Modal } from '../app/Modal';
+import { ErrorState } from '../app/StateViews';
+import { asBerthError } from '../app/unwrap';
+import { isDigest } from '../image/queries';
+import { deletePlanQuery, useDeleteManifest } from './queries';
+
+/** Plans on open; Confirm deletes by digest with the tags shown; errors stay in the dialog. */
+export function DeleteDialog(props: {
+  registryId: string;
+  repository: string;
+  reference: string;
+  onClose: () => void;
+  onDeleted?: (result: DeleteResult) => void;
+}) {
+  const { registryId, repository, reference } = props;
+  const plan = useQuery(deletePlanQuery(registryId, repository, reference));
+  const del = useDeleteManifest(registryId, repository);
+  const delError = del.error ? asBerthError(del.error) : null;
+  const tagsChanged = delError?.code === 'TAGS_CHANGED';
+
+  const name = `${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+  const p = plan.data;
+  const confirm = () => {
+    if (!p) return;
+    del.mutate(
+      { digest: p.digest, confirmedTags: p.tags },
+      {
+        onSuccess: (result) => {
+          props.onDeleted?.(result);
+          props.onClose();
+        },
+        onError: (err) => {
+          // Someone moved a tag onto this digest since the plan: plan again so the list is true.
+          if (asBerthError(err).code === 'TAGS_CHANGED') void plan.refetch();
+        },
+      },
+    );
+  };
+
+  return (
+    <Modal title={`Delete ${name}`} onClose={props.onClose} testId="delete-dialog" wide>
+      <div className="delete-body">
+        {plan.isPending && <p className="muted">Finding every tag that points at this image…</p>}
+        {plan.isError && <ErrorState title="Could not plan the delete" error={plan.error} onRetry={() => plan.refetch()} />}
+        {p && (
+          <>
+            <p>
+              Registries delete by digest: this removes the manifest{' '}
+              <code className="mono digest-full" data-testid="delete-digest">
+                {p.digest}
+              </code>{' '}
+              and <b>{plural(p.tags.length, 'tag')}</b> that {p.tags.length === 1 ? 'points' : 'point'} at it:
+            </p>
+            <ul className="delete-tags" aria-label="Tags that will be deleted" data-testid="delete-tags">
+              {p.tags.map((t) => (
+                <li key={t} className={t === reference ? 'mono requested' : 'mono'}>
+                  {t}
+                </li>
+              ))}
+            </ul>
+            {p.leavesRepositoryEmpty && (
+              <p className="warning" role="note" data-testid="delete-empty-warning">
+                These are all the tags of <b className="mono">{repository}</b>: the repository will be left with no tags.
+              </p>
+            )}
+            <p className="muted">The registry frees the disk space only after its garbage collection runs.</p>
+          </>
+        )}
+        {delError && (
+          <div className="inline-error" role="alert" data-testid="delete-error">
+            <span>
+              {tagsChanged
+                ? `${delError.message} The list above is up to date now.`
+                : delError.message}
+            </span>{' '}
+            <code className="error-code">{delError.code}</code>
+          </div>
+        )}
+      </div>
+      <div className="form-actions">
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={!p || del.isPending || plan.isFetching}
+          onClick={confirm}
+        >
+          {del.isPending && <span className="spinner" aria-hidden="true" />}
+          {p ? `Delete ${p.tags.length} ${p.tags.length === 1 ? 'tag' : 'tags'}` : 'Delete'}
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,52 @@
+/** Tags of a repository: the list (every page) and one detail query per rendered row. */
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { RegistryId, TagDetail } from '../../shared/types';
+import { berth } from '../app/berth';
+import { call } from '../app/unwrap';
+import { abortableDelay, DETAIL_DWELL_MS, detailLimiter } from './detail-limiter';
+
+/** Query keys of this feature; `tagKeys.repo(id, repo)` covers the list and every detail. */
+export const tagKeys = {
+  all: ['tags'] as const,
+  ofRegistry: (id: RegistryId) => [...tagKeys.all, id] as const,
+  repo: (id: RegistryId, repo: string) => [...tagKeys.ofRegistry(id), repo] as const,
+  list: (id: RegistryId, repo: string) => [...tagKeys.repo(id, repo), 'list'] as const,
+  details: (id: RegistryId, repo: string) => [...tagKeys.repo(id, repo), 'detail'] as const,
+  detail: (id: RegistryId, repo: string, tag: string) => [...tagKeys.details(id, repo), tag] as const,
+};
+
+/** Distribution's maximum page: 1,000 tags arrive in one request. */
+export const TAG_PAGE_SIZE = 1000;
+
+/** The tag list, page by page; the table renders the first page and fetches the rest at once. */
+export const tagsQuery = (id: RegistryId, repo: string) =>
+  infiniteQueryOptions({
+    queryKey: tagKeys.list(id, repo),
+    queryFn: ({ pageParam }) => call(berth().listTags(id, repo, { n: TAG_PAGE_SIZE, last: pageParam })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next ?? undefined,
+    select: (data) => data.pages.flatMap((p) => p.tags),
+  });
+
+/**
+ * One row's details (manifest + config), through the shared limiter. The query is observed only
+ * while its row is rendered; when the row unmounts the query cancels, its signal aborts, and a
+ * request still queued is dropped. A request already sent still lands in the cache.
+ */
+export const tagDetailQuery = (id: RegistryId, repo: string, tag: string) =>
+  queryOptions({
+    queryKey: tagKeys.detail(id, repo, tag),
+    queryFn: async ({ signal, client, queryKey }): Promise<TagDetail> => {
+      await abortableDelay(DETAIL_DWELL_MS, signal);
+      const pending = detailLimiter.run(() => call(berth().getTagDetail(id, repo, tag)), signal);
+      // Cancelled queries discard their result; keep a sent request's answer for when the row returns.
+      void pending.then(
+        (detail) => {
+          if (signal.aborted) client.setQueryData(queryKey, detail);
+        },
+        () => undefined,
+      );
+      return pending;
+    },
+    staleTime: 5 * 60_000,
+  });
