@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { LayerEncoder, readAhead, rechunk } from './encode';
+import { parallelGzip } from './parallel-gzip';
+import { chooseManifestFormat, foreignMediaType, layerMediaType } from './manifest';
+import { parseRange } from './upload-session';
+
+const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of it) out.push(c);
+  return Buffer.concat(out);
+}
+async function* pieces(b: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+function data(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 7919) % 251 ^ (i >> 10) & 0xff;
+  return b;
+}
+
+describe('parallelGzip', () => {
+  it('round-trips, whatever the input chunking, and is deterministic', async () => {
+    const input = data(3 * 1024 * 1024 + 123);
+    const a = await collect(parallelGzip(pieces(input, 65536), { blockSize: 256 * 1024, parallel: 3 }));
+    const b = await collect(parallelGzip(pieces(input, 1000), { blockSize: 256 * 1024, parallel: 1 }));
+    expect(gunzipSync(a).equals(input)).toBe(true);
+    expect(a.equals(b)).toBe(true);
+    expect(a.length).toBeLessThan(input.length);
+    expect(gunzipSync(await collect(parallelGzip(pieces(Buffer.alloc(0), 1))))).toHaveLength(0);
+  });
+});
+
+describe('LayerEncoder', () => {
+  it('compresses with both digests computed in one pass', async () => {
+    const tar = data(500_000);
+    const enc = new LayerEncoder(pieces(tar, 4096), { kind: 'compress', to: 'gzip' }, () => {});
+    const wire = await collect(enc.output);
+    expect(enc.result).toEqual({ digest: sha(wire), size: wire.length, diffId: sha(tar) });
+    expect(gunzipSync(wire).equals(tar)).toBe(true);
+  });
+  it('sends gzip layers verbatim and verifies their diff ID on the side', async () => {
+    const tar = data(300_000);
+    const gz = gzipSync(tar);
+    const seen: number[] = [];
+    const enc = new LayerEncoder(pieces(gz, 777), { kind: 'verbatim', stored: 'gzip' }, (n) => seen.push(n));
+    const wire = await collect(enc.output);
+    expect(wire.equals(gz)).toBe(true);
+    expect(enc.result).toEqual({ digest: sha(gz), size: gz.length, diffId: sha(tar) });
+    expect(seen.at(-1)).toBe(gz.length);
+  });
+  it('names a damaged gzip layer', async () => {
+    const gz = gzipSync(data(10_000));
+    const bad = Buffer.concat([gz.subarray(0, 100), Buffer.alloc(50, 1), gz.subarray(150)]);
+    const enc = new LayerEncoder(pieces(bad, 64), { kind: 'verbatim', stored: 'gzip' }, () => {});
+    await expect(collect(enc.output)).rejects.toMatchObject({ code: 'LAYER_DIGEST_MISMATCH' });
+  });
+  it('uncompressed output: the digest is the diff ID', async () => {
+    const tar = data(12345);
+    const enc = new LayerEncoder(pieces(tar, 100), { kind: 'compress', to: 'none' }, () => {});
+    expect((await collect(enc.output)).equals(tar)).toBe(true);
+    expect(enc.result).toEqual({ digest: sha(tar), size: tar.length, diffId: sha(tar) });
+  });
+});
+
+describe('rechunk / readAhead', () => {
+  it('cuts exact chunks and keeps order', async () => {
+    const input = data(10_000);
+    const chunks: Buffer[] = [];
+    for await (const c of readAhead(rechunk(pieces(input, 333), 4096), 2)) chunks.push(Buffer.from(c));
+    expect(chunks.map((c) => c.length)).toEqual([4096, 4096, 1808]);
+    expect(Buffer.concat(chunks).equals(input)).toBe(true);
+  });
+});
+
+describe('manifest format and media types', () => {
+  it('Docker schema 2 only when every layer is gzip', () => {
+    expect(chooseManifestFormat(['gzip', 'gzip'])).toBe('docker');
+    expect(chooseManifestFormat(['gzip', 'none'])).toBe('oci');
+    expect(chooseManifestFormat(['zstd'])).toBe('oci');
+    expect(layerMediaType('docker', 'gzip')).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
+    expect(layerMediaType('oci', 'none')).toBe('application/vnd.oci.image.layer.v1.tar');
+    expect(foreignMediaType('oci', 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip')).toBe('application/vnd.oci.image.layer.nondistributable.v1.tar+gzip');
+    expect(foreignMediaType('docker', 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip')).toBe('application/vnd.docker.image.rootfs.foreign.diff.tar.gzip');
+  });
+  it('parses Range: 0-N', () => {
+    expect(parseRange('0-99', 0)).toBe(100);
+    expect(parseRange('0-0', 0)).toBe(0);
+    expect(parseRange('bytes=0-9', 0)).toBe(10);
+    expect(parseRange(undefined, 5)).toBeNull();
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Runs pushes for the app's service (Electron and web shells): one worker thread per push, so
+ * compression and hashing never block the main event loop; progress and outcomes as events.
+ */
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { BerthError, toWireError } from '../../shared/errors';
+import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
+import type { PushJobInput } from './run';
+import type { FromWorker, PushWorkerData } from './worker-protocol';
+
+export type { PushJobInput } from './run';
+
+/** Finished pushes kept for `list()`. */
+const KEEP_FINISHED = 50;
+/** How long a cancelled worker may take to DELETE its uploads before it is terminated. */
+const CANCEL_GRACE_MS = 15_000;
+
+interface Running {
+  summary: PushSummary;
+  worker?: Worker;
+  controller?: AbortController;
+  done: Promise<void>;
+}
+
+/** The bundled worker next to this module (the bundle may put shared code in a sub-folder). */
+function defaultWorkerUrl(): URL {
+  const candidates = [new URL('./push-worker.js', import.meta.url), new URL('../push-worker.js', import.meta.url)];
+  return candidates.find((u) => u.protocol === 'file:' && existsSync(fileURLToPath(u))) ?? candidates[0];
+}
+
+function initialProgress(pushId: PushId): PushProgress {
+  return { pushId, phase: 'reading', layers: [], bytesDone: 0, bytesTotal: 0, rate: 0, eta: null };
+}
+
+/** Starts, tracks and cancels pushes. */
+export class PushManager {
+  private readonly pushes = new Map<PushId, Running>();
+  private readonly events = new EventEmitter();
+  private readonly cacheDir: string;
+  private readonly workerUrl: URL | null;
+  private readonly inProcess: boolean;
+
+  constructor(opts: { cacheDir: string; workerUrl?: URL; inProcess?: boolean }) {
+    this.cacheDir = opts.cacheDir;
+    this.inProcess = opts.inProcess === true;
+    this.workerUrl = this.inProcess ? null : (opts.workerUrl ?? defaultWorkerUrl());
+  }
+
+  /** Starts a push and returns its id at once; follow it with `on('progress' | 'done')`. */
+  start(input: PushJobInput): PushId {
+    const pushId = randomUUID();
+    const summary: PushSummary = { pushId, request: input.request, fileName: input.fileName, progress: initialProgress(pushId), outcome: null };
+    const job = { ...input, pushId, cacheDir: this.cacheDir };
+    const entry: Running = { summary, done: Promise.resolve() };
+    this.pushes.set(pushId, entry);
+    entry.done = this.inProcess ? this.runInProcess(entry, job) : this.runInWorker(entry, { job });
+    this.prune();
+    return pushId;
+  }
+
+  /** Cancels a running push (its uploads are DELETEd, no tag is written); resolves when it has stopped. */
+  async cancel(pushId: PushId): Promise<void> {
+    const entry = this.pushes.get(pushId);
+    if (!entry) throw new BerthError('INVALID_ARGUMENT', `There is no push ${pushId}; it may have finished long ago. Refresh the push list.`);
+    if (entry.summary.outcome) return;
+    entry.controller?.abort();
+    if (entry.worker) {
+      entry.worker.postMessage({ type: 'cancel' });
+      const w = entry.worker;
+      const timer = setTimeout(() => void w.terminate(), CANCEL_GRACE_MS);
+      await entry.done;
+      clearTimeout(timer);
+      return;
+    }
+    await entry.done;
+  }
+
+  /** Every push of this session, newest first. */
+  list(): PushSummary[] {
+    return [...this.pushes.values()].map((e) => structuredClone(e.summary)).reverse();
+  }
+
+  /** Subscribes to progress (at most ~10/s per push) or outcomes; returns the unsubscribe function. */
+  on(event: 'progress', l: (p: PushProgress) => void): () => void;
+  on(event: 'done', l: (o: PushOutcome) => void): () => void;
+  on(event: 'progress' | 'done', l: (v: PushProgress & PushOutcome) => void): () => void {
+    this.events.on(event, l);
+    return () => this.events.off(event, l);
+  }
+
+  /** Cancels every running push and waits for them. */
+  async close(): Promise<void> {
+    const running = [...this.pushes.values()].filter((e) => !e.summary.outcome);
+    await Promise.all(running.map((e) => this.cancel(e.summary.pushId).catch(() => undefined)));
+  }
+
+  private progress(entry: Running, p: PushProgress): void {
+    if (entry.summary.outcome) return;
+    entry.summary.progress = p;
+    this.events.emit('progress', p);
+  }
+
+  private finish(entry: Running, outcome: PushOutcome): void {
+    if (entry.summary.outcome) return;
+    entry.summary.outcome = outcome;
+    this.events.emit('done', outcome);
+  }
+
+  private async runInProcess(entry: Running, job: PushWorkerData['job']): Promise<void> {
+    entry.controller = new AbortController();
+    const { runPush } = await import('./run');
+    const outcome = await runPush(job, { signal: entry.controller.signal, onProgress: (p) => this.progress(entry, p) });
+    this.finish(entry, outcome);
+  }
+
+  private runInWorker(entry: Running, data: PushWorkerData): Promise<void> {
+    const pushId = entry.summary.pushId;
+    return new Promise<void>((resolve) => {
+      const fail = (why: string): void => {
+        this.finish(entry, {
+          pushId,
+          ok: false,
+          pushed: [],
+          error: toWireError(new BerthError('INTERNAL', `The push worker stopped unexpectedly (${why}). Try the push again; if it repeats, report it as a bug.`)),
+          bytesUploaded: 0,
+          seconds: 0,
+        });
+      };
+      let worker: Worker;
+      try {
+        worker = new Worker(this.workerUrl!, { workerData: data });
+      } catch (err) {
+        fail(toWireError(err).message);
+        resolve();
+        return;
+      }
+      entry.worker = worker;
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'progress') this.progress(entry, m.progress);
+        else if (m.type === 'done') {
+          this.finish(entry, m.outcome);
+          resolve();
+          // The worker ends by itself once its sockets close; make sure a stuck one does not linger.
+          setTimeout(() => void worker.terminate(), 5000).unref();
+        }
+      });
+      worker.on('error', (err) => fail(err.message));
+      worker.on('exit', (code) => {
+        if (!entry.summary.outcome) fail(`exit code ${code}`);
+        entry.worker = undefined;
+        resolve();
+      });
+    });
+  }
+
+  private prune(): void {
+    const finished = [...this.pushes.values()].filter((e) => e.summary.outcome);
+    for (const e of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.pushes.delete(e.summary.pushId);
+  }
+}

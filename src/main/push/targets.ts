@@ -1,0 +1,138 @@
+/**
+ * Where each image of an archive goes: an explicit `repo[:tag]`, or the image's own tags with
+ * their registry host dropped (the target registry is the one the user chose).
+ */
+import { BerthError } from '../../shared/errors';
+import type { PushRequest } from '../../shared/types';
+import { canonicalHost, isValidRepository, isValidTag } from '../registry/reference';
+
+/** One image pushed to one repository under one or more tags. */
+export interface PushTarget {
+  imageIndex: number;
+  repository: string;
+  tags: string[];
+}
+
+/** The minimum the resolver needs to know of an archive's images. */
+export interface TaggedImage {
+  index: number;
+  tags: string[];
+}
+
+function isDockerHub(host: string): boolean {
+  return canonicalHost(host) === 'docker.io';
+}
+
+function looksLikeHost(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost' || component.startsWith('[');
+}
+
+/**
+ * Turns a tag as written in an archive (`app:1`, `docker.io/library/app:1`,
+ * `other.host:5000/ns/app:1`) into a repository and tag of the target registry. Docker Hub's
+ * `library/` prefix is added only when the target registry is Docker Hub. Null when the
+ * reference carries no usable tag (a bare digest reference).
+ */
+export function normalizeOriginalTag(ref: string, registryHost: string): { repository: string; tag: string } | null {
+  let rest = ref.trim();
+  const at = rest.indexOf('@');
+  const hadDigest = at >= 0;
+  if (hadDigest) rest = rest.slice(0, at);
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  if (tag === undefined) {
+    if (hadDigest) return null;
+    tag = 'latest';
+  }
+  const parts = rest.split('/');
+  if (parts.length > 1 && looksLikeHost(parts[0])) parts.shift();
+  let repository = parts.join('/');
+  if (isDockerHub(registryHost) && !repository.includes('/')) repository = `library/${repository}`;
+  if (!isValidRepository(repository) || !isValidTag(tag)) {
+    throw new BerthError(
+      'INVALID_REFERENCE',
+      `The archive's tag "${ref}" is not a valid image reference. Give a target repository and tag for this image instead.`,
+    );
+  }
+  return { repository, tag };
+}
+
+/** Parses an explicit target `repo[:tag]` (tag defaults to `latest`); a leading registry host equal to the target's is dropped. */
+export function parseTarget(target: string, registryHost: string): { repository: string; tag: string } {
+  let rest = target.trim();
+  const bad = (why: string): BerthError =>
+    new BerthError('INVALID_REFERENCE', `The target "${target}" is not valid: ${why}. Write it as repository[:tag], e.g. team/app:1.`);
+  if (!rest) throw bad('it is empty');
+  if (rest.includes('@')) throw bad('pushing to a digest is not possible, name a tag');
+  const host = registryHost.toLowerCase();
+  if (rest.toLowerCase().startsWith(`${host}/`)) rest = rest.slice(host.length + 1);
+  let tag = 'latest';
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  if (isDockerHub(registryHost) && !rest.includes('/')) rest = `library/${rest}`;
+  if (!isValidRepository(rest)) throw bad(`"${rest}" is not a valid repository name (lowercase letters, digits, . _ - separated by /)`);
+  if (!isValidTag(tag)) throw bad(`"${tag}" is not a valid tag`);
+  return { repository: rest, tag };
+}
+
+/** Adds `tag` to the target of (image, repository), keeping first-seen order and no duplicates. */
+function addTarget(out: PushTarget[], imageIndex: number, repository: string, tag: string): void {
+  const found = out.find((t) => t.imageIndex === imageIndex && t.repository === repository);
+  if (!found) out.push({ imageIndex, repository, tags: [tag] });
+  else if (!found.tags.includes(tag)) found.tags.push(tag);
+}
+
+/**
+ * Resolves a push request against the archive's images: an explicit target takes the chosen
+ * image (default 0); otherwise the chosen image's own tags, or every image's with
+ * `useOriginalTags` and no `image`. The same repository:tag claimed by two images is refused.
+ */
+export function resolveTargets(
+  images: TaggedImage[],
+  request: Pick<PushRequest, 'image' | 'target' | 'useOriginalTags'>,
+  registryHost: string,
+): PushTarget[] {
+  if (images.length === 0) throw new BerthError('ARCHIVE_EMPTY', 'The archive holds no image. Save an image into it (docker save IMAGE -o FILE) and try again.');
+  const pick = (i: number): TaggedImage => {
+    const img = images.find((x) => x.index === i);
+    if (!img || !Number.isInteger(i)) {
+      throw new BerthError('INVALID_ARGUMENT', `The archive has no image number ${i}; it holds ${images.length} image(s), numbered from 0.`);
+    }
+    return img;
+  };
+  const out: PushTarget[] = [];
+  if (request.target !== undefined && request.target !== null && request.target !== '') {
+    const img = pick(request.image ?? 0);
+    const { repository, tag } = parseTarget(request.target, registryHost);
+    addTarget(out, img.index, repository, tag);
+    return out;
+  }
+  const chosen = request.image !== undefined ? [pick(request.image)] : request.useOriginalTags ? images : [pick(0)];
+  const owner = new Map<string, number>();
+  for (const img of chosen) {
+    const refs = img.tags.map((t) => normalizeOriginalTag(t, registryHost)).filter((r) => r !== null);
+    if (refs.length === 0) {
+      throw new BerthError(
+        'INVALID_ARGUMENT',
+        `Image ${img.index} of the archive has no tag, so there is nowhere to push it. Give a target repository:tag (for example app:1).`,
+      );
+    }
+    for (const r of refs) {
+      const key = `${r.repository}:${r.tag}`;
+      const prev = owner.get(key);
+      if (prev !== undefined && prev !== img.index) {
+        throw new BerthError('INVALID_ARGUMENT', `Images ${prev} and ${img.index} of the archive both claim ${key}. Push one of them with --image N.`);
+      }
+      owner.set(key, img.index);
+      addTarget(out, img.index, r.repository, r.tag);
+    }
+  }
+  return out;
+}
