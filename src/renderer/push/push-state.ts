@@ -1,0 +1,76 @@
+/**
+ * Pure helpers over the push list: folding `push:progress` / `push:done` events into the cached
+ * `PushSummary[]`, the phase to show, and the words for bytes, rate and time left.
+ */
+import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
+
+/** The phase of a push as shown (and as `data-phase`): the outcome wins over a stale progress. */
+export type ShownPhase = PushProgress['phase'];
+
+/** A progress snapshot for a push that has not reported yet. */
+export function initialProgress(pushId: PushId): PushProgress {
+  return { pushId, phase: 'reading', layers: [], bytesDone: 0, bytesTotal: 0, rate: 0, eta: null };
+}
+
+/** The phase to show: an outcome settles it even if the final progress event was missed. */
+export function shownPhase(s: Pick<PushSummary, 'progress' | 'outcome'>): ShownPhase {
+  if (s.outcome) {
+    if (s.outcome.ok) return 'done';
+    return s.outcome.error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
+  }
+  return s.progress.phase;
+}
+
+/** True once a push can no longer change (done, failed or cancelled). */
+export function isFinished(s: Pick<PushSummary, 'progress' | 'outcome'>): boolean {
+  const phase = shownPhase(s);
+  return phase === 'done' || phase === 'failed' || phase === 'cancelled';
+}
+
+/** True while a push has started but nothing moved yet: the engine is still queuing or reading it. */
+export function isWaiting(s: Pick<PushSummary, 'progress' | 'outcome'>): boolean {
+  if (s.outcome) return false;
+  return s.progress.phase === 'reading' || (s.progress.layers.length > 0 && s.progress.layers.every((l) => l.state === 'waiting'));
+}
+
+/** The list with one push's progress replaced; `null` when the push is not in the list. */
+export function applyProgress(list: PushSummary[], p: PushProgress): PushSummary[] | null {
+  const i = list.findIndex((s) => s.pushId === p.pushId);
+  if (i < 0) return null;
+  // A finished push keeps its final numbers: a late throttled event must not rewind it.
+  if (list[i].outcome) return list;
+  const next = [...list];
+  next[i] = { ...list[i], progress: p };
+  return next;
+}
+
+/** The list with one push's outcome set (and its phase settled); `null` when the push is not in the list. */
+export function applyOutcome(list: PushSummary[], o: PushOutcome): PushSummary[] | null {
+  const i = list.findIndex((s) => s.pushId === o.pushId);
+  if (i < 0) return null;
+  const next = [...list];
+  const s = list[i];
+  next[i] = { ...s, outcome: o, progress: { ...s.progress, phase: shownPhase({ progress: s.progress, outcome: o }), eta: null } };
+  return next;
+}
+
+/** Adds a push at the front (newest first) unless it is already listed. */
+export function addPush(list: PushSummary[], s: PushSummary): PushSummary[] {
+  return list.some((x) => x.pushId === s.pushId) ? list : [s, ...list];
+}
+
+/** `1 min 5 s`, `12 s`, `2 h 3 min`; `—` when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 1) return '< 1 s';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Whole percent of `done` over `total`, clamped to 0–100 (0 when the total is unknown). */
+export function percent(done: number, total: number): number {
+  if (!(total > 0)) return 0;
+  return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
+}
