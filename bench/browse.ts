@@ -77,6 +77,10 @@ function rowsOf(seed: SeedResult | null, engine: CatalogRun[], b: BrowserFigures
       value: `+${secs(t.requestsSettled.firstDetailAt)} … +${secs(t.requestsSettled.lastDetailAt)}, ${t.requestsSettled.meanDetailMs?.toFixed(0) ?? 'n/a'} ms each at the registry`,
     },
     {
+      figure: 'getTagDetail calls from the page (times from the click)',
+      value: `${t.detailCalls.calls} calls, +${secs(t.detailCalls.firstStartMs)} … +${secs(t.detailCalls.lastEndMs)}, ≤ ${t.detailCalls.maxConcurrent} at once, waited ${t.detailCalls.meanQueuedMs?.toFixed(0) ?? 'n/a'} ms for a connection, ${t.detailCalls.meanServerMs?.toFixed(0) ?? 'n/a'} ms to first byte`,
+    },
+    {
       figure: `Fast scroll (${s.steps} steps, ${s.frames} frames in ${secs(s.ms)}): rows passed`,
       value: `${s.rowsPassed} (${s.longTasks} long tasks, longest ${s.longestTaskMs.toFixed(0)} ms)`,
     },

@@ -6,7 +6,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { startApp, type RunningApp } from '../../e2e/support/app-process';
 import type { CountingProxy } from './counting-proxy';
-import { armClickClock, fastScrollTags, readClickClock, waitForProbe, type ProbeKind, type ProbeResult } from './page-probes';
+import { apiTimings, armClickClock, fastScrollTags, readClickClock, waitForProbe, type ApiTimings, type ProbeKind, type ProbeResult } from './page-probes';
 import { startProfile } from './cpu-profile';
 import { processMemory } from './proc-memory';
 import { phaseRequests, requestedTags, type PhaseRequests } from './request-stats';
@@ -48,6 +48,8 @@ export interface BrowserFigures {
     requestsSettled: PhaseRequests;
     /** Detail requests (manifest + config) per row shown, paging excluded. */
     detailRequestsPerRow: number;
+    /** The page's getTagDetail calls to the web shell, times from the click. */
+    detailCalls: ApiTimings;
     timedOut: string[];
   };
   scroll: {
@@ -58,8 +60,9 @@ export interface BrowserFigures {
     requestsSettled: PhaseRequests;
     /** Rows passed whose details were never requested (dropped before sending). */
     rowsDropped: number;
-    /** Tags requested that were never seen in the viewport (should be 0). */
+    /** Tags requested that were never seen in the viewport (should be 0), and the first few of them. */
     requestedNotSeen: number;
+    requestedNotSeenTags: string[];
     endToDetailsMs: number;
     rowsShownAtEnd: number;
     frames: number;
@@ -96,7 +99,9 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
   try {
     const context = await browser.newContext({ viewport: VIEWPORT });
     // tsx compiles with keepNames: functions passed to evaluate may call esbuild's __name helper.
-    await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+    await context.addInitScript({
+      content: 'globalThis.__name = globalThis.__name || ((f) => f); performance.setResourceTimingBufferSize(100000);',
+    });
     const page = await context.newPage();
     await page.goto(app.url);
     const serveRssAtStart = processMemory(app.pid)?.rss ?? null;
@@ -142,6 +147,7 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
     profiles.push((await stopOpenProfile()) ?? '');
     await proxy.waitIdle(1000);
     const tagsSettled = phaseRequests(proxy.seen(), repo);
+    const detailCalls = await page.evaluate(apiTimings, { method: 'getTagDetail', since: open.clickAt });
 
     // --- Fast scroll through the whole table.
     proxy.reset();
@@ -208,6 +214,7 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
         requestsAtDetails: tagsAtDetails,
         requestsSettled: tagsSettled,
         detailRequestsPerRow: tagsSettled.detail / Math.max(1, tagDetails.rows),
+        detailCalls,
         timedOut,
       },
       scroll: {
@@ -218,6 +225,7 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
         requestsSettled: scrollSettled,
         rowsDropped: passedUncached.filter((t) => !requested.includes(t)).length,
         requestedNotSeen: requested.filter((t) => !passed.has(t)).length,
+        requestedNotSeenTags: requested.filter((t) => !passed.has(t)).slice(0, 20),
         endToDetailsMs: bottom.at - scroll.endedAt,
         rowsShownAtEnd: bottom.rows,
         frames: scroll.frames,

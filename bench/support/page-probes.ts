@@ -56,14 +56,15 @@ export function waitForProbe(arg: { kind: ProbeKind; timeoutMs: number; expected
     if (!table) return [];
     const all = [...table.querySelectorAll('[role="row"]')];
     const header = all.find((r) => r.querySelector('[role="columnheader"]')) ?? null;
-    const body = all.filter((r) => r !== header);
+    // A row counts once it names its tag (placeholder rows do not).
+    const body = all.filter((r) => r !== header && (r.querySelector('[role="cell"]')?.textContent ?? '').trim() !== '');
     return inView(body, scrollBox(table), header);
   };
   const cellText = (row: Element, i: number): string => (row.querySelectorAll('[role="cell"]')[i]?.textContent ?? '').trim();
   const check = (): { ok: boolean; rows: number; errors: number; tags: string[] } => {
     if (arg.kind === 'repoRows') {
       const list = document.querySelector('[aria-label="Repositories"]');
-      const links = list ? [...list.querySelectorAll('a')] : [];
+      const links = list ? [...list.querySelectorAll('a')].filter((a) => (a.textContent ?? '').trim() !== '') : [];
       const seen = inView(links, list ? scrollBox(list) : null, null);
       return { ok: seen.length > 0, rows: seen.length, errors: 0, tags: [] };
     }
@@ -207,4 +208,42 @@ export function fastScrollTags(arg: { durationMs: number; stepMs: number }): Pro
     };
     tick();
   });
+}
+
+/** How the page's calls of one web-shell API method went (Resource Timing, times from `since`). */
+export interface ApiTimings {
+  calls: number;
+  firstStartMs: number | null;
+  lastEndMs: number | null;
+  /** Mean time from fetch() until the request was sent: waiting for a connection. */
+  meanQueuedMs: number | null;
+  /** Mean time from sending until the first byte of the answer: the web shell + engine + registry. */
+  meanServerMs: number | null;
+  /** Most calls in flight at once. */
+  maxConcurrent: number;
+}
+
+/** Summarizes `/api/<method>` fetches that started after `since` (performance.now() of the page). */
+export function apiTimings(arg: { method: string; since: number }): ApiTimings {
+  const entries = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+    (e) => e.name.includes(`/api/${arg.method}`) && e.startTime >= arg.since,
+  );
+  if (!entries.length) return { calls: 0, firstStartMs: null, lastEndMs: null, meanQueuedMs: null, meanServerMs: null, maxConcurrent: 0 };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const edges = entries.flatMap((e) => [
+    [e.startTime, 1],
+    [e.responseEnd, -1],
+  ]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of edges) max = Math.max(max, (now += d));
+  return {
+    calls: entries.length,
+    firstStartMs: Math.min(...entries.map((e) => e.startTime)) - arg.since,
+    lastEndMs: Math.max(...entries.map((e) => e.responseEnd)) - arg.since,
+    meanQueuedMs: mean(entries.map((e) => (e.requestStart || e.startTime) - e.startTime)),
+    meanServerMs: mean(entries.map((e) => e.responseStart - (e.requestStart || e.startTime))),
+    maxConcurrent: max,
+  };
 }

@@ -16,6 +16,8 @@ export interface PhaseRequests {
   lastDetailAt: number | null;
   /** Mean time the registry (through the proxy) took per detail request (ms). */
   meanDetailMs: number | null;
+  /** The first requests of the phase: "+at ms kind path (took ms)", for reading where time went. */
+  timeline: string[];
 }
 
 /** The tag a `GET /v2/<repo>/manifests/<tag>` was for (undefined for other requests or digests). */
@@ -57,6 +59,7 @@ export function phaseRequests(seen: SeenRequest[], repo: string): PhaseRequests 
     firstDetailAt: first,
     lastDetailAt: last,
     meanDetailMs: detail ? detailMs / detail : null,
+    timeline: seen.slice(0, 16).map((r) => `+${(r.at - t0).toFixed(0)} ms ${r.method} ${r.path.slice(0, 80)} (${r.ms === undefined ? 'in flight' : `${r.ms.toFixed(0)} ms`})`),
   };
 }
 
