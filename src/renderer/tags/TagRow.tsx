@@ -40,9 +40,12 @@ export function TagRow(props: {
   const { registryId, repository, tag } = props;
   const detail = useQuery({ ...tagDetailQuery(registryId, repository, tag), enabled: props.visible });
   const qc = useQueryClient();
-  // Scrolled into the overscan: drop its request if it is still waiting for a slot.
+  // Scrolled into the overscan: drop its request if it is still waiting for a slot. The state
+  // lookup is by hash; cancelQueries scans the whole cache and made long scrolls stutter.
   useEffect(() => {
-    if (!props.visible) void qc.cancelQueries({ queryKey: tagKeys.detail(registryId, repository, tag), exact: true });
+    if (props.visible) return;
+    const key = tagKeys.detail(registryId, repository, tag);
+    if (qc.getQueryState(key)?.fetchStatus === 'fetching') void qc.cancelQueries({ queryKey: key, exact: true });
   }, [props.visible, qc, registryId, repository, tag]);
   const d = detail.data;
   const href = routeHref({ screen: 'image', registryId, repository, reference: tag });

@@ -91,7 +91,20 @@ export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> 
 
 /** Most tag-detail requests in flight at once, across the whole renderer. */
 export const MAX_DETAIL_REQUESTS = 6;
-/** A row must stay rendered this long before it asks: rows that flash by in a fast scroll never do. */
+/** While scrolling, a row must stay rendered this long before it asks: rows that flash by never do. */
 export const DETAIL_DWELL_MS = 60;
+/** A scroll this recent counts as "still scrolling". */
+const SCROLL_QUIET_MS = 150;
+let lastScrollAt = -Infinity;
+
+/** Called from the table's scroll handler. */
+export function markScrolled(): void {
+  lastScrollAt = performance.now();
+}
+
+/** The dwell a new detail request waits: none when nothing scrolls (the first screen asks at once). */
+export function currentDwell(): number {
+  return performance.now() - lastScrollAt < SCROLL_QUIET_MS ? DETAIL_DWELL_MS : 0;
+}
 /** The renderer's shared limiter for `getTagDetail`. */
 export const detailLimiter = createLimiter(MAX_DETAIL_REQUESTS);

@@ -3,7 +3,7 @@ import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { RegistryId, TagDetail } from '../../shared/types';
 import { berth } from '../app/berth';
 import { call } from '../app/unwrap';
-import { abortableDelay, DETAIL_DWELL_MS, detailLimiter } from './detail-limiter';
+import { abortableDelay, currentDwell, detailLimiter } from './detail-limiter';
 
 /** Query keys of this feature; `tagKeys.repo(id, repo)` covers the list and every detail. */
 export const tagKeys = {
@@ -37,7 +37,8 @@ export const tagDetailQuery = (id: RegistryId, repo: string, tag: string) =>
   queryOptions({
     queryKey: tagKeys.detail(id, repo, tag),
     queryFn: async ({ signal, client, queryKey }): Promise<TagDetail> => {
-      await abortableDelay(DETAIL_DWELL_MS, signal);
+      const dwell = currentDwell();
+      if (dwell > 0) await abortableDelay(dwell, signal);
       const pending = detailLimiter.run(() => call(berth().getTagDetail(id, repo, tag)), signal);
       // Cancelled queries discard their result; keep a sent request's answer for when the row returns.
       void pending.then(
