@@ -3,6 +3,7 @@
  * implements `BerthApi` through a `Record<keyof BerthApi, …>` table, so a missing method is a
  * compile error; main validates every argument (see src/main/service/validate.ts).
  */
+import type { CleanupPlan, CleanupProgress, CleanupResult, CleanupRules } from './cleanup-types';
 import type { Result } from './errors';
 import type {
   ArchiveInfo,
@@ -55,6 +56,15 @@ export interface BerthApi {
   startPush(request: PushRequest): Promise<PushId>;
   cancelPush(pushId: PushId): Promise<void>;
   listPushes(): Promise<PushSummary[]>;
+  /** Evaluates cleanup rules on every tag of `repository`; reads only. Emits `cleanup:progress`. */
+  planCleanup(id: RegistryId, repository: string, rules: CleanupRules): Promise<CleanupPlan>;
+  /**
+   * Deletes the plan's digests (or, with `dryRun`, checks them), refusing per digest with
+   * TAGS_CHANGED when a tag the plan did not name now points at it. Emits `cleanup:progress`.
+   */
+  applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }): Promise<CleanupResult>;
+  /** `POST /v2/_gc` where the registry offers it; UNSUPPORTED naming the `garbage-collect` command otherwise. */
+  runGarbageCollect(id: RegistryId): Promise<{ ok: true; message: string }>;
 }
 
 export type ApiMethod = keyof BerthApi;
@@ -76,6 +86,9 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   startPush: true,
   cancelPush: true,
   listPushes: true,
+  planCleanup: true,
+  applyCleanup: true,
+  runGarbageCollect: true,
 };
 export const API_METHODS = Object.keys(METHOD_TABLE) as ApiMethod[];
 
@@ -83,9 +96,11 @@ export const API_METHODS = Object.keys(METHOD_TABLE) as ApiMethod[];
 export interface BerthEvents {
   'push:progress': PushProgress;
   'push:done': PushOutcome;
+  /** Planning (tags read) or applying (digests done) a cleanup. */
+  'cleanup:progress': CleanupProgress;
 }
 export type EventName = keyof BerthEvents;
-const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true };
+const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true, 'cleanup:progress': true };
 export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
 
 type Promised<F> = F extends (...args: infer A) => Promise<infer R>

@@ -1,12 +1,13 @@
 /**
- * Applies a cleanup plan digest by digest through the engine's safe delete, which re-checks
- * right before each DELETE that no tag outside the plan now points at the digest (TAGS_CHANGED).
- * A dry run reads the registry once and reports what would go and what would be refused.
+ * Applies a cleanup plan. One snapshot of tag → digest is read right before the deletes (and
+ * read again only when it is older than SNAPSHOT_MAX_AGE_MS), and every digest is checked
+ * against it: if a tag the plan did not name now points at a digest, that digest is refused with
+ * TAGS_CHANGED and the others go on. A dry run makes the same checks and deletes nothing.
  */
 import type { CleanupDigest, CleanupDigestResult, CleanupPlan, CleanupProgress, CleanupResult } from '../../shared/cleanup-types';
 import { BerthError, toWireError, type ErrorCode, type WireError } from '../../shared/errors';
-import { deleteManifest, headManifest, isValidDigest, listAllTags, mapLimit, type RegistryClient } from '../registry';
-import { TAG_CONCURRENCY } from './inspect';
+import { DELETE_DISABLED_MESSAGE, headManifest, isValidDigest, isValidRepository, type RegistryClient } from '../registry';
+import { SNAPSHOT_MAX_AGE_MS, takeSnapshot, unexpectedTags, type TagSnapshot } from './snapshot';
 
 /** Options of applyCleanup. */
 export interface ApplyOptions {
@@ -15,6 +16,8 @@ export interface ApplyOptions {
   /** Called before each digest (`current`) and once at the end (`current: null`). */
   onProgress?: (p: CleanupProgress) => void;
   signal?: AbortSignal;
+  /** How old the tag snapshot may get before it is read again (default SNAPSHOT_MAX_AGE_MS). */
+  snapshotMaxAgeMs?: number;
 }
 
 /**
@@ -40,6 +43,7 @@ function checkPlan(plan: unknown): asserts plan is CleanupPlan {
     typeof p === 'object' &&
     p !== null &&
     typeof p.repository === 'string' &&
+    isValidRepository(p.repository) &&
     Array.isArray(p.deleteDigests) &&
     p.deleteDigests.every(
       (d) => typeof d === 'object' && d !== null && typeof d.digest === 'string' && isValidDigest(d.digest) && Array.isArray(d.tags) && d.tags.every((t) => typeof t === 'string'),
@@ -53,25 +57,68 @@ export async function applyCleanup(client: RegistryClient, plan: CleanupPlan, op
   const { repository } = plan;
   const total = plan.deleteDigests.length;
   const progress = (done: number, current: string | null): void => opts.onProgress?.({ repository, done, total, current });
-  const run = opts.dryRun ? await dryRun(client, plan, progress, opts.signal) : await deleteAll(client, plan, progress, opts.signal);
+  const run = await runDigests(client, plan, opts, progress);
   progress(run.deleted.length, null);
   return { repository, dryRun: opts.dryRun, ...run };
 }
 
 type Run = Pick<CleanupResult, 'deleted' | 'notAttempted' | 'stopped'>;
 
-async function deleteAll(client: RegistryClient, plan: CleanupPlan, progress: (done: number, current: string | null) => void, signal?: AbortSignal): Promise<Run> {
-  const deleted: CleanupDigestResult[] = [];
+function stop(deleted: CleanupDigestResult[], rest: CleanupDigest[], error: WireError): Run {
+  return { deleted, notAttempted: rest.map((d) => ({ digest: d.digest, tags: [...d.tags] })), stopped: error };
+}
+
+function tagsChanged(d: CleanupDigest, now: string[], unexpected: string[], dryRun: boolean): WireError {
+  const list = unexpected.map((t) => `"${t}"`).join(', ');
+  const verb = unexpected.length === 1 ? 'has' : 'have';
+  const outcome = dryRun ? 'applying would refuse this digest' : 'this digest was not deleted';
+  return {
+    code: 'TAGS_CHANGED',
+    message: `Since the cleanup was planned, ${list} ${verb} come to point at ${d.digest}; ${outcome}. Plan the cleanup again.`,
+    detail: { unexpected, current: now },
+  };
+}
+
+function gone(client: RegistryClient, repository: string, digest: string): WireError {
+  return {
+    code: 'MANIFEST_UNKNOWN',
+    message: `${repository}@${digest} is no longer on ${client.config.host}; it was probably deleted already. Plan the cleanup again.`,
+  };
+}
+
+async function runDigests(client: RegistryClient, plan: CleanupPlan, opts: ApplyOptions, progress: (done: number, current: string | null) => void): Promise<Run> {
+  const { repository } = plan;
+  const { signal, dryRun } = opts;
+  const maxAge = opts.snapshotMaxAgeMs ?? SNAPSHOT_MAX_AGE_MS;
   const digests = plan.deleteDigests;
+  const deleted: CleanupDigestResult[] = [];
+  const cancelled: WireError = { code: 'CANCELLED', message: 'The cleanup was cancelled; the digests not yet deleted are still there.' };
+  if (signal?.aborted) return stop(deleted, digests, cancelled);
+  let snap: TagSnapshot | null = null;
   for (let i = 0; i < digests.length; i++) {
     const d = digests[i];
-    if (signal?.aborted) return stop(deleted, digests.slice(i), { code: 'CANCELLED', message: 'The cleanup was cancelled; the digests not yet deleted are still there.' });
+    if (signal?.aborted) return stop(deleted, digests.slice(i), cancelled);
     progress(i, d.digest);
     try {
-      const r = await deleteManifest(client, plan.repository, d.digest, d.tags, signal);
-      deleted.push({ digest: d.digest, tags: r.deletedTags, ok: true });
+      if (!snap || Date.now() - snap.takenAt > maxAge) snap = await takeSnapshot(client, repository, signal);
+      const { now, unexpected } = unexpectedTags(snap, d.digest, d.tags);
+      if (unexpected.length) {
+        deleted.push({ digest: d.digest, tags: dryRun ? now : [...d.tags], ok: false, error: tagsChanged(d, now, unexpected, dryRun) });
+        continue;
+      }
+      if (dryRun) {
+        // Untagged but planned: only a HEAD by digest tells "still there" from "already gone".
+        if (now.length === 0 && !(await headManifest(client, repository, d.digest, signal))) {
+          deleted.push({ digest: d.digest, tags: [], ok: false, error: gone(client, repository, d.digest) });
+        } else deleted.push({ digest: d.digest, tags: now, ok: true });
+        continue;
+      }
+      await deleteDigest(client, repository, d.digest, signal);
+      snap.byDigest.delete(d.digest);
+      deleted.push({ digest: d.digest, tags: now, ok: true });
     } catch (err) {
-      const error = toWireError(err);
+      let error = toWireError(err);
+      if (error.code === 'MANIFEST_UNKNOWN') error = gone(client, repository, d.digest);
       deleted.push({ digest: d.digest, tags: [...d.tags], ok: false, error });
       if (STOP_CODES.has(error.code)) return stop(deleted, digests.slice(i + 1), error);
     }
@@ -79,55 +126,19 @@ async function deleteAll(client: RegistryClient, plan: CleanupPlan, progress: (d
   return { deleted, notAttempted: [], stopped: null };
 }
 
-function stop(deleted: CleanupDigestResult[], rest: CleanupDigest[], error: WireError): Run {
-  return { deleted, notAttempted: rest.map((d) => ({ digest: d.digest, tags: [...d.tags] })), stopped: error };
-}
-
-/** One snapshot of tag → digest, then the same checks deleteManifest makes, without deleting. */
-async function dryRun(client: RegistryClient, plan: CleanupPlan, progress: (done: number, current: string | null) => void, signal?: AbortSignal): Promise<Run> {
-  const { repository } = plan;
-  let tags: string[];
+/** `DELETE /v2/<name>/manifests/<digest>`; a 405 becomes UNSUPPORTED saying how to enable deletes. */
+async function deleteDigest(client: RegistryClient, repository: string, digest: string, signal?: AbortSignal): Promise<void> {
   try {
-    tags = await listAllTags(client, repository, signal);
+    const res = await client.request({
+      method: 'DELETE',
+      url: `/v2/${repository}/manifests/${digest}`,
+      scope: { repository, actions: ['pull', 'delete'] },
+      signal,
+      expect: [202, 200, 204],
+    });
+    await res.body.dump();
   } catch (err) {
-    if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') tags = [];
-    else throw err;
+    if (err instanceof BerthError && err.code === 'UNSUPPORTED') throw new BerthError('UNSUPPORTED', DELETE_DISABLED_MESSAGE, err.detail);
+    throw err;
   }
-  const heads = await mapLimit(tags, TAG_CONCURRENCY, (tag) => headManifest(client, repository, tag, signal));
-  const current = new Map<string, string[]>();
-  tags.forEach((tag, i) => {
-    const digest = heads[i]?.digest;
-    if (digest) current.set(digest, [...(current.get(digest) ?? []), tag]);
-  });
-  const deleted: CleanupDigestResult[] = [];
-  for (let i = 0; i < plan.deleteDigests.length; i++) {
-    const d = plan.deleteDigests[i];
-    progress(i, d.digest);
-    const now = current.get(d.digest) ?? [];
-    const planned = new Set(d.tags);
-    const unexpected = now.filter((t) => !planned.has(t));
-    if (unexpected.length) {
-      const list = unexpected.map((t) => `"${t}"`).join(', ');
-      deleted.push({
-        digest: d.digest,
-        tags: now,
-        ok: false,
-        error: {
-          code: 'TAGS_CHANGED',
-          message: `Since the cleanup was planned, ${list} ${unexpected.length === 1 ? 'has' : 'have'} come to point at ${d.digest}; applying would refuse this digest. Plan the cleanup again.`,
-          detail: { unexpected, current: now },
-        },
-      });
-    } else if (now.length === 0 && !(await headManifest(client, repository, d.digest, signal))) {
-      deleted.push({
-        digest: d.digest,
-        tags: [],
-        ok: false,
-        error: { code: 'MANIFEST_UNKNOWN', message: `${repository}@${d.digest} is no longer on ${client.config.host}; it was probably deleted already. Plan the cleanup again.` },
-      });
-    } else {
-      deleted.push({ digest: d.digest, tags: now, ok: true });
-    }
-  }
-  return { deleted, notAttempted: [], stopped: null };
 }

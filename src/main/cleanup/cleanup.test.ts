@@ -178,6 +178,41 @@ describe('protection, indexes and races', () => {
     await c.close();
   });
 
+  it('apply reads the tags once, not once per digest (one list, one HEAD per tag, one DELETE per digest)', async () => {
+    const repo = 'count/app';
+    const tags = Array.from({ length: 12 }, (_, i) => `v${i + 1}`);
+    for (const [i, t] of tags.entries()) await pushImage(reg, repo, [t], { created: day(i + 1), layerSizes: [64] });
+    const c = clientFor(reg);
+    const plan = await planCleanup(c, repo, { keepNewest: 2 }, { now: NOW });
+    expect(plan.deleteDigests).toHaveLength(10);
+
+    let before = c.requestCount;
+    const dry = await applyCleanup(c, plan, { dryRun: true });
+    expect(dry.deleted.every((d) => d.ok)).toBe(true);
+    expect(c.requestCount - before).toBe(1 + 12);
+
+    before = c.requestCount;
+    const res = await applyCleanup(c, plan, { dryRun: false });
+    expect(res.deleted.map((d) => d.ok)).toEqual(plan.deleteDigests.map(() => true));
+    // The per-digest re-read this replaced sent 1 + 1 + 12 + 1 requests for each of the 10 digests.
+    expect(c.requestCount - before).toBe(1 + 12 + 10);
+    expect(sorted(await listAllTags(c, repo))).toEqual(['v11', 'v12']);
+    await c.close();
+  });
+
+  it('an expired snapshot is read again before the next digest', async () => {
+    const repo = 'stale/app';
+    for (const [i, t] of ['s1', 's2', 's3'].entries()) await pushImage(reg, repo, [t], { created: day(i + 1), layerSizes: [64] });
+    const c = clientFor(reg);
+    const plan = await planCleanup(c, repo, { keepNewest: 1 }, { now: NOW });
+    const before = c.requestCount;
+    const res = await applyCleanup(c, plan, { dryRun: false, snapshotMaxAgeMs: -1 });
+    expect(res.deleted.map((d) => d.ok)).toEqual([true, true]);
+    // Snapshot per digest: 3 tags before the first delete, 2 before the second; one DELETE each.
+    expect(c.requestCount - before).toBe(1 + 3 + 1 + (1 + 2 + 1));
+    await c.close();
+  });
+
   it('a cancelled apply deletes nothing and lists every digest as not attempted', async () => {
     const repo = 'cancel/app';
     for (const [i, t] of ['p', 'q', 'r'].entries()) await pushImage(reg, repo, [t], { created: day(i + 1) });

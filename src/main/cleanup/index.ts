@@ -5,3 +5,6 @@ export { evaluateRules, validateRules, hasAnyRule, shortDigest, type CleanupInpu
 export { compilePattern, globToRegexSource, isSemverRelease, type TagPattern } from './patterns';
 export { freedSpace, closure } from './freed';
 export { readRepository, type ManifestNode, type RepositoryGraph } from './inspect';
+export { runHttpGarbageCollect, GC_COMMAND_DOCKER, GC_COMMAND_DEBIAN } from './gc';
+export { takeSnapshot, SNAPSHOT_MAX_AGE_MS, type TagSnapshot } from './snapshot';
+export { RepositoryReadCache, READ_TTL_MS } from './read-cache';

@@ -6,7 +6,7 @@ import type { CleanupDigest, CleanupPlan, CleanupProgress, CleanupRules, Cleanup
 import { BerthError } from '../../shared/errors';
 import { listAllTags, type RegistryClient } from '../registry';
 import { freedSpace } from './freed';
-import { readRepository } from './inspect';
+import { readRepository, type RepositoryGraph } from './inspect';
 import { evaluateRules, validateRules } from './rules';
 
 /** Options of planCleanup. */
@@ -16,6 +16,13 @@ export interface PlanOptions {
   signal?: AbortSignal;
   /** Called as tags are read (`current` = the tag just read). */
   onProgress?: (p: CleanupProgress) => void;
+  /**
+   * What an earlier plan read from this repository: evaluate the rules on it without any request
+   * (the live preview). Omitted: read the registry now.
+   */
+  graph?: RepositoryGraph;
+  /** Receives the graph read from the registry, for the caller to reuse (see `graph`). */
+  onRead?: (graph: RepositoryGraph) => void;
 }
 
 /** Newest first, unknown dates last, then by name: the order the plan table shows. */
@@ -32,23 +39,13 @@ function byNewest(a: CleanupTagRow, b: CleanupTagRow): number {
 export async function planCleanup(client: RegistryClient, repository: string, rules: CleanupRules, opts: PlanOptions = {}): Promise<CleanupPlan> {
   const clean = validateRules(rules);
   const now = opts.now ?? new Date();
-  const { signal } = opts;
-  let tags: string[];
-  try {
-    tags = await listAllTags(client, repository, signal);
-  } catch (err) {
-    // A repository whose last tag is gone may answer NAME_UNKNOWN: nothing to clean.
-    if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') tags = [];
-    else throw err;
+  let graph = opts.graph;
+  if (!graph) {
+    graph = await readAll(client, repository, opts);
+    opts.onRead?.(graph);
   }
-  let done = 0;
-  const total = tags.length;
-  opts.onProgress?.({ repository, done, total, current: null });
-  const { rows, nodes } = await readRepository(client, repository, tags, {
-    signal,
-    onTag: (tag) => opts.onProgress?.({ repository, done: ++done, total, current: tag }),
-  });
-
+  const { rows, nodes } = graph;
+  const total = rows.length;
   const decided = evaluateRules(rows, clean, now).sort(byNewest);
   const groups = new Map<string, string[]>();
   for (const r of decided) {
@@ -75,4 +72,24 @@ export async function planCleanup(client: RegistryClient, repository: string, ru
     deleteCount: count('delete'),
     protectedCount: count('protected'),
   };
+}
+
+/** Lists every tag and reads each one, reporting progress per tag. */
+async function readAll(client: RegistryClient, repository: string, opts: PlanOptions): Promise<RepositoryGraph> {
+  const { signal } = opts;
+  let tags: string[];
+  try {
+    tags = await listAllTags(client, repository, signal);
+  } catch (err) {
+    // A repository whose last tag is gone may answer NAME_UNKNOWN: nothing to clean.
+    if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') tags = [];
+    else throw err;
+  }
+  let done = 0;
+  const total = tags.length;
+  opts.onProgress?.({ repository, done, total, current: null });
+  return readRepository(client, repository, tags, {
+    signal,
+    onTag: (tag) => opts.onProgress?.({ repository, done: ++done, total, current: tag }),
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BerthApi, PageOptions } from '../../shared/api';
+import type { CleanupPlan, CleanupResult, CleanupRules } from '../../shared/cleanup-types';
 import { BerthError } from '../../shared/errors';
 import type {
   ArchiveInfo,
@@ -24,6 +25,7 @@ import type {
   TagDetail,
   TagsPage,
 } from '../../shared/types';
+import * as cleanup from '../cleanup/index';
 import * as registry from '../registry/index';
 import type { RegistryConfig } from '../registry/types';
 import { ServiceEvents } from './events';
@@ -55,6 +57,9 @@ export class BerthService implements BerthApi {
   private readonly registries = new Map<RegistryId, HeldRegistry>();
   private readonly files = new FileTable();
   private readonly pushHandles = new Map<PushId, FileHandle>();
+  private readonly pushRegistries = new Map<PushId, RegistryId>();
+  /** What cleanup planning read per repository, reused briefly while the rules change. */
+  private readonly cleanupReads = new cleanup.RepositoryReadCache();
   private pushManager: PushManagerLike | null = null;
   private pushManagerLoading: Promise<PushManagerLike> | null = null;
   private closed = false;
@@ -90,6 +95,7 @@ export class BerthService implements BerthApi {
   async removeRegistry(id: RegistryId): Promise<void> {
     const held = this.held(id);
     this.registries.delete(id);
+    this.cleanupReads.forget(id);
     await held.client.close();
   }
 
@@ -124,7 +130,36 @@ export class BerthService implements BerthApi {
     confirmedTags: string[],
     signal?: AbortSignal,
   ): Promise<DeleteResult> {
-    return registry.deleteManifest(this.held(id).client, repository, digest, confirmedTags, signal);
+    const { client } = this.held(id);
+    this.cleanupReads.forget(id, repository);
+    return registry.deleteManifest(client, repository, digest, confirmedTags, signal);
+  }
+
+  async planCleanup(id: RegistryId, repository: string, rules: CleanupRules, signal?: AbortSignal): Promise<CleanupPlan> {
+    return cleanup.planCleanup(this.held(id).client, repository, rules, {
+      signal,
+      onProgress: (p) => this.events.emit('cleanup:progress', p),
+      graph: this.cleanupReads.get(id, repository),
+      onRead: (graph) => this.cleanupReads.set(id, repository, graph),
+    });
+  }
+
+  async applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }, signal?: AbortSignal): Promise<CleanupResult> {
+    const { client } = this.held(id);
+    try {
+      return await cleanup.applyCleanup(client, plan, {
+        dryRun: options.dryRun,
+        signal,
+        onProgress: (p) => this.events.emit('cleanup:progress', p),
+      });
+    } finally {
+      // Even a dry run is a sign the user wants the registry as it is now for the next plan.
+      this.cleanupReads.forget(id, plan.repository);
+    }
+  }
+
+  async runGarbageCollect(id: RegistryId, signal?: AbortSignal): Promise<{ ok: true; message: string }> {
+    return cleanup.runHttpGarbageCollect(this.held(id).client, signal);
   }
 
   async inspectArchive(handle: FileHandle): Promise<ArchiveInfo> {
@@ -150,6 +185,7 @@ export class BerthService implements BerthApi {
     try {
       const id = manager.start({ archivePath: entry.path, fileName: entry.name, registry: held.config, request });
       this.pushHandles.set(id, request.handle);
+      this.pushRegistries.set(id, request.registryId);
       return id;
     } catch (err) {
       await this.files.unretain(request.handle);
@@ -215,6 +251,9 @@ export class BerthService implements BerthApi {
       const handle = this.pushHandles.get(outcome.pushId);
       this.pushHandles.delete(outcome.pushId);
       if (handle) void this.files.unretain(handle);
+      const registryId = this.pushRegistries.get(outcome.pushId);
+      this.pushRegistries.delete(outcome.pushId);
+      if (registryId) for (const p of outcome.pushed) this.cleanupReads.forget(registryId, p.repository);
       this.events.emit('push:done', outcome);
     });
   }

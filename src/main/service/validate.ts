@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ApiMethod, BerthApi } from '../../shared/api';
 import { BerthError } from '../../shared/errors';
+import { validateRules } from '../cleanup/rules';
 
 const NAME_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 /** Repository name (path part of a reference), as distribution's `NameRegexp` without the host. */
@@ -55,6 +56,54 @@ const pushRequest = z.strictObject({
   compression: z.enum(['gzip', 'none', 'zstd']).optional(),
 });
 
+/** Rules go through the engine's own validator, so the service and the CLI refuse the same things. */
+const cleanupRules = z.unknown().transform((value, ctx) => {
+  try {
+    return validateRules(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err instanceof Error ? err.message : String(err)).replace(/\.$/, '') });
+    return z.NEVER;
+  }
+});
+const count = z.number().int().min(0).max(10_000_000);
+const cleanupRow = z.strictObject({
+  tag,
+  digest,
+  created: z.string().max(256).nullable(),
+  size: z.number().min(0).nullable(),
+  decision: z.enum(['delete', 'keep', 'protected']),
+  reason: z.string().max(4096),
+});
+const cleanupDigest = z.strictObject({ digest, tags: z.array(tag).max(100_000) });
+/**
+ * A plan as planCleanup returned it. Beyond the shape, every tag apply is told to delete must be a
+ * `delete` row on that digest: a plan edited to name a kept tag is refused before any request.
+ */
+const cleanupPlan = z
+  .strictObject({
+    repository,
+    rules: cleanupRules,
+    evaluatedAt: z.string().max(64),
+    tags: z.array(cleanupRow).max(1_000_000),
+    deleteDigests: z.array(cleanupDigest).max(1_000_000),
+    freedBytes: z.number().min(0),
+    untaggedChildren: z.array(digest).max(1_000_000),
+    keptCount: count,
+    deleteCount: count,
+    protectedCount: count,
+  })
+  .superRefine((plan, ctx) => {
+    const rows = new Map(plan.tags.map((r) => [r.tag, r]));
+    for (const d of plan.deleteDigests) {
+      const bad = d.tags.find((t) => rows.get(t)?.decision !== 'delete' || rows.get(t)?.digest !== d.digest);
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['deleteDigests'], message: `tag "${bad}" is not a delete row of ${d.digest} in this plan; plan the cleanup again` });
+        return;
+      }
+    }
+  });
+const applyOptions = z.strictObject({ dryRun: z.boolean() });
+
 type Arg = readonly [name: string, schema: z.ZodType];
 const spec = (...args: Arg[]) => args;
 
@@ -80,6 +129,9 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   startPush: spec(['request', pushRequest]),
   cancelPush: spec(['pushId', pushId]),
   listPushes: spec(),
+  planCleanup: spec(['id', registryId], ['repository', repository], ['rules', cleanupRules]),
+  applyCleanup: spec(['id', registryId], ['plan', cleanupPlan], ['options', applyOptions]),
+  runGarbageCollect: spec(['id', registryId]),
 };
 
 /** A zod tuple schema per method, for callers that want the schema itself. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthService } from '../service/service';
-import { startWebServer, type WebServer } from './server';
+import { MAX_API_BODY, startWebServer, type WebServer } from './server';
 import { fakeRenderer, login, raw } from './test-support';
 
 let server: WebServer;
@@ -119,7 +119,7 @@ describe('API body handling', () => {
   });
 
   it('caps the body size', async () => {
-    const res = await post(Buffer.alloc(5 * 1024 * 1024, 0x20));
+    const res = await post(Buffer.alloc(MAX_API_BODY + 1024, 0x20));
     expect(res.status).toBe(413);
   });
 

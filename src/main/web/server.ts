@@ -17,8 +17,8 @@ import { findStaticFile, staticHeaders } from './static-files';
 import { EventStreamHub } from './sse';
 import { cleanUploadName, MAX_UPLOAD_BYTES, receiveUpload, UploadDir } from './upload';
 
-/** Largest JSON body of an API call. */
-export const MAX_API_BODY = 4 * 1024 * 1024;
+/** Largest JSON body of an API call: a cleanup plan carries every tag (~300 bytes each), so ~100,000 tags fit. */
+export const MAX_API_BODY = 32 * 1024 * 1024;
 
 /** Options of startWebServer. */
 export interface WebServerOptions {
