@@ -6,6 +6,7 @@ import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
 import { isDigest } from '../image/queries';
+import { registryCheckQuery } from '../registries/queries';
 import { deletePlanQuery, useDeleteManifest } from './queries';
 
 /** Plans on open; Confirm deletes by digest with the tags shown; errors stay in the dialog. */
@@ -18,6 +19,9 @@ export function DeleteDialog(props: {
 }) {
   const { registryId, repository, reference } = props;
   const plan = useQuery(deletePlanQuery(registryId, repository, reference));
+  // Usually cached from the registry page; tells whether delete can work at all before confirming.
+  const check = useQuery(registryCheckQuery(registryId));
+  const deleteEnabled = check.data?.deleteEnabled;
   const del = useDeleteManifest(registryId, repository);
   const delError = del.error ? asBerthError(del.error) : null;
   const tagsChanged = delError?.code === 'TAGS_CHANGED';
@@ -68,6 +72,21 @@ export function DeleteDialog(props: {
               </p>
             )}
             <p className="muted">The registry frees the disk space only after its garbage collection runs.</p>
+            <p className="muted" data-testid="delete-support">
+              {deleteEnabled === false ? (
+                <span className="warning">
+                  Deletion is disabled on this registry: it will refuse. Enable it with{' '}
+                  <code>storage.delete.enabled: true</code> (or <code>REGISTRY_STORAGE_DELETE_ENABLED=true</code>) and
+                  restart it.
+                </span>
+              ) : (
+                <>
+                  {deleteEnabled ? 'Deletion is enabled on this registry. ' : ''}
+                  Deleting by tag alone is not part of the Registry API v2 (distribution answers{' '}
+                  <code>DIGEST_INVALID</code>), which is why every tag on this digest goes with it.
+                </>
+              )}
+            </p>
           </>
         )}
         {delError && (
