@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { extract } from 'tar-stream';
+import type { extract as Extract } from 'tar-stream';
 import { BerthError } from '../../shared/errors';
 import type { ArchiveErrors } from './archive-errors';
 import type { ArchiveContents, IndexedEntry } from './contents';
@@ -82,6 +82,8 @@ function mapStreamError(err: unknown, errors: ArchiveErrors, sawEntry: boolean, 
 
 /** Gunzips and indexes the archive at `path`, spooling large entries under `tempRoot`. */
 export async function spoolGzipTar(path: string, errors: ArchiveErrors, tempRoot?: string, signal?: AbortSignal): Promise<SpooledArchive> {
+  // Loaded here, not at the top: plain tars (and a CLI re-push of one) never pay for tar-stream.
+  const { extract } = (await import('tar-stream')) as { extract: typeof Extract };
   const dir = await mkdtemp(join(tempRoot ?? tmpdir(), 'berth-archive-'));
   const entries = new Map<string, IndexedEntry>();
   const tap = new TailTap();

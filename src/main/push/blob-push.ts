@@ -88,7 +88,7 @@ async function tryMount(ctx: PushContext, repository: string, digest: string): P
     try {
       r = await UploadSession.start(sessionCtx(ctx, repository), { digest, from: repo });
     } catch (err) {
-      // A token scoped to one repository may not allow reading the other: just upload.
+      // The account may not be allowed to read the other repository (or it is gone): just upload.
       if (err instanceof BerthError && ['UNAUTHORIZED', 'DENIED', 'NAME_UNKNOWN', 'BLOB_UNKNOWN', 'UNSUPPORTED'].includes(err.code)) continue;
       throw err;
     }

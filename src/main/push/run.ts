@@ -17,7 +17,7 @@ import { buildManifest, type BuiltManifest } from './manifest';
 import { layerDescriptors, planImage, type ImagePlan } from './plan';
 import { ProgressTracker } from './progress';
 import { cancelled, withRetry } from './retry';
-import { resolveTargets } from './targets';
+import { parseTarget, resolveTargets } from './targets';
 import type { UploadSession } from './upload-session';
 
 /** What to push where; the service fills it from a PushRequest and a registry profile. */
@@ -88,6 +88,22 @@ function foreignRefused(err: BerthError, foreign: ImagePlan['layers']): BerthErr
   );
 }
 
+/**
+ * With an explicit target, learns the registry's auth (and gets the push token) while the archive
+ * is being read, so the first blob requests do not each meet the 401 challenge. Never rejects:
+ * whatever went wrong, the blob requests meet it again and report it.
+ */
+async function warmUp(client: RegistryClient, job: PushJobInput, signal: AbortSignal): Promise<void> {
+  if (!job.request.target) return;
+  try {
+    const { repository } = parseTarget(job.request.target, job.registry.host);
+    const res = await client.request({ method: 'GET', url: '/v2/', scope: { repository, actions: ['pull', 'push'] }, signal, expect: [200, 401, 404] });
+    await res.body.dump();
+  } catch {
+    // Reported by the real requests.
+  }
+}
+
 /** Pushes according to `job` and resolves with the outcome (never rejects). */
 export async function runPush(
   job: PushJobInput & { pushId: string; cacheDir: string },
@@ -123,10 +139,12 @@ export async function runPush(
       throw new BerthError('INVALID_ARGUMENT', `Unknown compression "${String(compression)}". Use gzip, none or zstd.`);
     }
     assertEncodingSupported(compression);
+    client = new RegistryClient(job.registry);
+    const warm = warmUp(client, job, inner.signal);
     archive = await openArchive(job.archivePath, { signal: inner.signal });
     const targets = resolveTargets(archive.images, job.request, job.registry.host);
     cache = await PushCache.open(job.cacheDir);
-    client = new RegistryClient(job.registry);
+    await warm;
     const ctx: PushContext = {
       client,
       host: job.registry.host,
@@ -160,10 +178,9 @@ export async function runPush(
       }
       const got = new Map<string, { digest: string; size: number }>();
       results.set(repository, got);
-      // Big blobs first keeps the CPU busy while small ones slip through. The first blob (a config)
-      // goes alone: it teaches the client the auth scheme before requests run in parallel.
-      const [first, ...rest] = [...jobs.values()];
-      const ordered = rest.sort((a, b) => b.sourceSize - a.sourceSize);
+      // Big blobs first keeps the CPU busy while small ones slip through. All start in parallel:
+      // the client retries each request that met the auth challenge without credentials.
+      const ordered = [...jobs.values()].sort((a, b) => b.sourceSize - a.sourceSize);
       const one = async (j: (typeof ordered)[number]): Promise<void> => {
         if (inner.signal.aborted) throw cancelled();
         try {
@@ -174,7 +191,6 @@ export async function runPush(
           throw err;
         }
       };
-      await one(first);
       await eachLimit(ordered, BLOB_CONCURRENCY, one);
     }
     tracker.setPhase('manifest');

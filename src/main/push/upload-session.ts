@@ -86,7 +86,8 @@ export class UploadSession {
         res = await ctx.client.request({
           method: 'POST',
           url,
-          scope: { repository: ctx.repository, actions: ['pull', 'push'] },
+          // A mount reads the source repository: one token must grant pull there too (distribution checks both).
+          scope: { repository: ctx.repository, actions: ['pull', 'push'], ...(mount ? { also: [{ repository: mount.from, actions: ['pull'] }] } : {}) },
           signal: AbortSignal.timeout(60_000),
           expect: mount ? [201, 202] : [202],
           headers: { 'content-length': '0' },

@@ -7,17 +7,35 @@ import type { Dispatcher } from 'undici';
 import { BerthError } from '../../shared/errors';
 import { networkError } from './errors';
 import { isLoopbackHost } from './reference';
-import type { Scope } from './types';
+import type { Action, Scope } from './types';
 
 /** The spec's default token lifetime when `expires_in` is missing. */
 export const DEFAULT_TOKEN_SECONDS = 60;
 
-/** Scope string for a token request: `repository:NAME:pull,push`, `registry:catalog:*`, or '' (none). */
+/**
+ * Scope string(s) for a token request: `repository:NAME:pull,push`, `registry:catalog:*`, or '' (none);
+ * a scope with `also` gives every part joined by a space (the form the token cache is keyed by).
+ */
 export function scopeString(scope: Scope): string {
-  if (scope === null) return '';
-  if (scope === 'catalog') return 'registry:catalog:*';
-  const actions = [...new Set(scope.actions)].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
-  return `repository:${scope.repository}:${actions.join(',')}`;
+  return scopeStrings(scope).join(' ');
+}
+
+/** Each `scope` parameter of a token request, in a stable order ([] for none); duplicates merged. */
+export function scopeStrings(scope: Scope): string[] {
+  if (scope === null) return [];
+  if (scope === 'catalog') return ['registry:catalog:*'];
+  const wanted = new Map<string, Set<Action>>();
+  for (const s of [scope, ...(scope.also ?? [])]) {
+    const set = wanted.get(s.repository) ?? new Set<Action>();
+    for (const a of s.actions) set.add(a);
+    wanted.set(s.repository, set);
+  }
+  // The request's own repository first, the others sorted, so equal scopes share one cache key.
+  const [own, ...others] = [...wanted.keys()];
+  return [own, ...others.sort()].map((repo) => {
+    const actions = [...wanted.get(repo)!].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    return `repository:${repo}:${actions.join(',')}`;
+  });
 }
 const ORDER = ['pull', 'push', 'delete'];
 

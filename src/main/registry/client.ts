@@ -5,10 +5,11 @@
  */
 import { rootCertificates } from 'node:tls';
 import { Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BerthError } from '../../shared/errors';
-import { basicHeader, fetchToken, scopeString, TokenCache } from './auth';
+import { basicHeader, fetchToken, scopeString, scopeStrings, TokenCache } from './auth';
 import { bearerChallenge, parseChallenges } from './challenge';
+import { Agent } from './http-agent';
 import { httpError } from './errors';
 import { mapFailure, readText } from './responses';
 import { Limiter } from './limiter';
@@ -172,22 +173,23 @@ export class RegistryClient {
   private async exchange(ex: Exchange): Promise<RegistryResponse> {
     const key = scopeString(ex.scope);
     const replayable = ex.body === undefined || ex.body === null || typeof ex.body === 'string' || ex.body instanceof Uint8Array;
-    let fresh = false;
     for (let attempt = 0; ; attempt++) {
-      const authorization = ex.auth === false ? undefined : await this.authorization(ex.scope, key, fresh, ex.signal);
+      const authorization = ex.auth === false ? undefined : await this.authorization(ex.scope, key, ex.signal);
       const res = await this.send(ex, authorization);
       if (res.status !== 401 || ex.auth === false || attempt > 0 || !replayable) return res;
+      // Whether to retry depends on what THIS request carried, not on what the client learned
+      // meanwhile: concurrent first requests all meet the challenge without credentials.
       const challenges = parseChallenges(res.headers['www-authenticate']);
       const bearer = bearerChallenge(challenges);
       if (bearer) {
         this.scheme = 'bearer';
         this.bearer = { realm: bearer.realm, ...(bearer.service ? { service: bearer.service } : {}) };
-        this.tokens.delete(key);
-        fresh = true;
+        // Drop the refused token only if it is still the cached one; a sibling may have fetched a newer one.
+        const sent = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+        if (sent !== undefined && this.tokens.get(key) === sent) this.tokens.delete(key);
       } else if (challenges.some((c) => c.scheme === 'basic')) {
-        const alreadySent = this.scheme === 'basic';
         this.scheme = 'basic';
-        if (alreadySent || this.config.username === undefined) return res;
+        if (authorization?.startsWith('Basic ') || this.config.username === undefined) return res;
       } else {
         return res;
       }
@@ -196,14 +198,12 @@ export class RegistryClient {
   }
 
   /** Authorization header value for a scope, fetching a token when the registry wants Bearer. */
-  private async authorization(scope: Scope, key: string, fresh: boolean, signal?: AbortSignal): Promise<string | undefined> {
+  private async authorization(scope: Scope, key: string, signal?: AbortSignal): Promise<string | undefined> {
     const { username, password } = this.config;
     if (this.scheme === 'basic') return username !== undefined ? basicHeader(username, password ?? '') : undefined;
     if (this.scheme !== 'bearer' || !this.bearer) return undefined;
-    if (!fresh) {
-      const hit = this.tokens.get(key);
-      if (hit) return `Bearer ${hit}`;
-    }
+    const hit = this.tokens.get(key);
+    if (hit) return `Bearer ${hit}`;
     let pending = this.inflightTokens.get(key);
     if (!pending) {
       const bearer = this.bearer;
@@ -212,7 +212,7 @@ export class RegistryClient {
         dispatcher: this.agent,
         realm: bearer.realm,
         service: bearer.service,
-        scopes: scope === null ? [] : [key],
+        scopes: scopeStrings(scope),
         username,
         password,
         insecure: this.config.insecure,
@@ -243,6 +243,9 @@ export class RegistryClient {
         headers,
         body: toUndiciBody(ex.body),
         signal: ex.signal,
+        // undici closes the connection after every HEAD (for servers that wrongly send a body);
+        // registries do not, and a re-push or tag list is mostly HEADs: keep the connection.
+        ...(ex.method === 'HEAD' ? { reset: false } : {}),
       });
       const location = res.headers.location;
       if (!followable || res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string') {

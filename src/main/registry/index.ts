@@ -18,11 +18,11 @@ export { listRepositories, listAllRepositories, listTags, listAllTags } from './
 export { fetchManifest, headManifest, fetchBlobBytes, digestOf, readCapped, type FetchedManifest } from './manifest';
 export { getTagDetail, getManifestSummary } from './summary';
 export { planDelete, deleteManifest, tagsPointingAt, DELETE_DISABLED_MESSAGE } from './delete';
-export { scopeString, basicHeader, TokenCache } from './auth';
+export { scopeString, scopeStrings, basicHeader, TokenCache } from './auth';
 export { parseChallenges, bearerChallenge, type Challenge } from './challenge';
 export { parseLinkNext, nextCursor, clampPageSize, MAX_PAGE_SIZE } from './paging';
 export { parseErrorBody, httpError, networkError, type SpecError } from './errors';
 export { Limiter, mapLimit } from './limiter';
 export * from './media-types';
 export { alignHistory, readPlatform, readDescriptor, readImageManifest, imageSize, isAttestation } from './image-config';
-export type { RegistryConfig, RegistryRequest, RegistryResponse, Scope, Action } from './types';
+export type { RegistryConfig, RegistryRequest, RegistryResponse, Scope, RepositoryScope, Action } from './types';

@@ -23,8 +23,17 @@ export interface RegistryConfig {
 
 export type Action = 'pull' | 'push' | 'delete';
 
-/** Token scope a request needs: a repository with actions, or the catalog. */
-export type Scope = { repository: string; actions: Action[] } | 'catalog' | null;
+/** One repository and the actions wanted on it. */
+export interface RepositoryScope {
+  repository: string;
+  actions: Action[];
+}
+
+/**
+ * Token scope a request needs: a repository with actions (plus, for a cross-repository mount,
+ * `also` the repositories it reads from — one token covers them all), or the catalog.
+ */
+export type Scope = (RepositoryScope & { also?: RepositoryScope[] }) | 'catalog' | null;
 
 export interface RegistryRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
