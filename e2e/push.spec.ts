@@ -133,6 +133,8 @@ test('a file that is not an image archive shows the engine error on its sheet', 
   const sheet = page.getByRole('dialog', { name: 'Push x.tar' });
   await expect(sheet).toBeVisible();
   await expect(sheet.getByTestId('error-code')).toHaveText('ARCHIVE_NOT_TAR');
+  // The message names the file the user dropped, not the host's temp copy of the upload.
+  await expect(sheet).toContainText('x.tar is not a tar archive');
   await expect(sheet.getByRole('button', { name: 'Push', exact: true })).toHaveCount(0);
   await shot(page, 'push-05-broken');
   await sheet.getByRole('button', { name: 'Close' }).click();

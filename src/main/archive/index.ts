@@ -49,7 +49,7 @@ function fileError(path: string, err: unknown): Error {
 
 /** Opens an archive and lists its images; nothing is left behind when it fails. */
 export async function openArchive(path: string, opts: OpenArchiveOptions = {}): Promise<OpenedArchive> {
-  const errors = archiveErrors(path);
+  const errors = archiveErrors(opts.displayName ?? path);
   const { signal } = opts;
   if (signal?.aborted) throw errors.cancelled();
   let fh;

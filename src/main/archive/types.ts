@@ -64,4 +64,6 @@ export interface OpenArchiveOptions {
   signal?: AbortSignal;
   /** Where a .tar.gz is spooled (default: the OS temp dir). */
   tempDir?: string;
+  /** The name the user knows the file by (an upload's temp file has another): used in error messages. */
+  displayName?: string;
 }

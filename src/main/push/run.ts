@@ -141,7 +141,7 @@ export async function runPush(
     assertEncodingSupported(compression);
     client = new RegistryClient(job.registry);
     const warm = warmUp(client, job, inner.signal);
-    archive = await openArchive(job.archivePath, { signal: inner.signal });
+    archive = await openArchive(job.archivePath, { signal: inner.signal, displayName: job.fileName });
     const targets = resolveTargets(archive.images, job.request, job.registry.host);
     cache = await PushCache.open(job.cacheDir);
     await warm;

@@ -165,7 +165,7 @@ export class BerthService implements BerthApi {
   async inspectArchive(handle: FileHandle): Promise<ArchiveInfo> {
     const entry = this.files.get(handle);
     const archive = await import('../archive/index');
-    const opened = await archive.openArchive(entry.path);
+    const opened = await archive.openArchive(entry.path, { displayName: entry.name });
     try {
       return archive.toArchiveInfo(opened, handle, entry.name);
     } finally {
