@@ -6,7 +6,7 @@
  */
 import type { CleanupDigest, CleanupDigestResult, CleanupPlan, CleanupProgress, CleanupResult } from '../../shared/cleanup-types';
 import { BerthError, toWireError, type ErrorCode, type WireError } from '../../shared/errors';
-import { DELETE_DISABLED_MESSAGE, headManifest, isValidDigest, isValidRepository, type RegistryClient } from '../registry';
+import { deleteDigest, headManifest, isValidDigest, isValidRepository, type RegistryClient } from '../registry';
 import { SNAPSHOT_MAX_AGE_MS, takeSnapshot, unexpectedTags, type TagSnapshot } from './snapshot';
 
 /** Options of applyCleanup. */
@@ -124,21 +124,4 @@ async function runDigests(client: RegistryClient, plan: CleanupPlan, opts: Apply
     }
   }
   return { deleted, notAttempted: [], stopped: null };
-}
-
-/** `DELETE /v2/<name>/manifests/<digest>`; a 405 becomes UNSUPPORTED saying how to enable deletes. */
-async function deleteDigest(client: RegistryClient, repository: string, digest: string, signal?: AbortSignal): Promise<void> {
-  try {
-    const res = await client.request({
-      method: 'DELETE',
-      url: `/v2/${repository}/manifests/${digest}`,
-      scope: { repository, actions: ['pull', 'delete'] },
-      signal,
-      expect: [202, 200, 204],
-    });
-    await res.body.dump();
-  } catch (err) {
-    if (err instanceof BerthError && err.code === 'UNSUPPORTED') throw new BerthError('UNSUPPORTED', DELETE_DISABLED_MESSAGE, err.detail);
-    throw err;
-  }
 }

@@ -83,6 +83,15 @@ export async function deleteManifest(
       { unexpected, current: matching },
     );
   }
+  await deleteDigest(client, repository, digest, signal);
+  return { repository, digest, deletedTags: matching };
+}
+
+/**
+ * `DELETE /v2/<name>/manifests/<digest>` with no checks of its own (callers check the tags first);
+ * a 405 becomes UNSUPPORTED saying how to enable deletes.
+ */
+export async function deleteDigest(client: RegistryClient, repository: string, digest: string, signal?: AbortSignal): Promise<void> {
   try {
     const res = await client.request({
       method: 'DELETE',
@@ -93,10 +102,7 @@ export async function deleteManifest(
     });
     await res.body.dump();
   } catch (err) {
-    if (err instanceof BerthError && err.code === 'UNSUPPORTED') {
-      throw new BerthError('UNSUPPORTED', DELETE_DISABLED_MESSAGE, err.detail);
-    }
+    if (err instanceof BerthError && err.code === 'UNSUPPORTED') throw new BerthError('UNSUPPORTED', DELETE_DISABLED_MESSAGE, err.detail);
     throw err;
   }
-  return { repository, digest, deletedTags: matching };
 }
