@@ -1,23 +1,7 @@
 /** A block of config or a command, with a Copy button. */
 import { useEffect, useState } from 'react';
+import { copyText } from '../app/clipboard';
 
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // Clipboard API refused (no focus, no permission): fall back to a selected textarea.
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand('copy');
-  area.remove();
-  if (!ok) throw new Error('copy refused');
-}
 
 /** `label` names the snippet for people and for assistive tech. */
 export function Snippet(props: { label: string; code: string }) {

@@ -1,24 +1,7 @@
 /** "Copy pull command" by tag and by digest, with a visible confirmation. */
 import { useEffect, useState } from 'react';
+import { copyText } from '../app/clipboard';
 
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // Clipboard API refused (no focus, no permission): fall back to a selected textarea.
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand('copy');
-  area.remove();
-  if (!ok) throw new Error('copy refused');
-}
 
 /** Both pull commands; the by-tag one falls back to the digest when the reference is one. */
 export function CopyPullButtons(props: { host: string; repository: string; tag: string | null; digest: string }) {
