@@ -3,11 +3,10 @@
  * names and links that escape it, so that no later step (spooling, a future extract) can be fooled.
  */
 
-/** Normalised entry name, '' for the root, or null when the name escapes the archive. */
-export function normalizeEntryName(raw: string): string | null {
-  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) return null;
-  const out: string[] = [];
-  for (const part of raw.split('/')) {
+/** Applies `path`'s parts to the directory parts in `from`; null when `..` climbs above the root. */
+function walk(from: string[], path: string): string | null {
+  const out = [...from];
+  for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
       if (out.length === 0) return null;
@@ -19,23 +18,19 @@ export function normalizeEntryName(raw: string): string | null {
   return out.join('/');
 }
 
+/** Normalised entry name, '' for the root, or null when the name escapes the archive. */
+export function normalizeEntryName(raw: string): string | null {
+  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) return null;
+  return walk([], raw);
+}
+
 /** Target of a symlink entry (linkname relative to the entry's directory), null when it escapes. */
 export function symlinkTarget(entryName: string, linkname: string): string | null {
   if (linkname.startsWith('/')) return null;
   const slash = entryName.lastIndexOf('/');
   const dir = slash < 0 ? '' : entryName.slice(0, slash);
   // Walk from the entry's directory so `a/../../x` is caught even though it normalises to `../x`.
-  const out = dir ? dir.split('/') : [];
-  for (const part of linkname.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return null;
-      out.pop();
-      continue;
-    }
-    out.push(part);
-  }
-  return out.join('/');
+  return walk(dir ? dir.split('/') : [], linkname);
 }
 
 /** Archive path of an OCI layout blob, or null when the digest is malformed. */
