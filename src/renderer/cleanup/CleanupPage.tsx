@@ -25,9 +25,9 @@ function Summary(props: { plan: CleanupPlan }) {
   const { plan } = props;
   return (
     <div className="cleanup-summary" data-testid="cleanup-summary">
-      <span className="decision delete">{plan.deleteCount} Delete</span>
-      <span className="decision keep">{plan.keptCount} Keep</span>
-      <span className="decision protected">{plan.protectedCount} Protected</span>
+      <span className="pill bad">{plan.deleteCount} Delete</span>
+      <span className="pill ok">{plan.keptCount} Keep</span>
+      <span className="pill warn">{plan.protectedCount} Protected</span>
       <span className="freed">
         Frees about <b>{formatBytes(plan.freedBytes)}</b> after garbage collection
       </span>

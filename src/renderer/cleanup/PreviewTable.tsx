@@ -4,12 +4,14 @@ import type { CleanupDecision, CleanupPlan } from '../../shared/cleanup-types';
 import { formatBytes, formatRelative, shortDigest } from '../app/format';
 
 const LABEL: Record<CleanupDecision, string> = { delete: 'Delete', keep: 'Keep', protected: 'Protected' };
+/** The pill tone (app/layout.css) of each decision. */
+const DECISION_TONE: Record<CleanupDecision, string> = { delete: 'bad', keep: 'ok', protected: 'warn' };
 /** Rows rendered at once; a repository of thousands of tags is shown on request. */
 const ROW_CAP = 500;
 
 /** A small decision badge, colored like the action. */
 export function DecisionBadge(props: { decision: CleanupDecision }) {
-  return <span className={`decision ${props.decision}`}>{LABEL[props.decision]}</span>;
+  return <span className={`pill ${DECISION_TONE[props.decision]}`}>{LABEL[props.decision]}</span>;
 }
 
 type Filter = 'all' | CleanupDecision;

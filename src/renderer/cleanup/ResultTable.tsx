@@ -19,8 +19,8 @@ function lines(result: CleanupResult): Line[] {
 
 function Outcome(props: { line: Line; dryRun: boolean }) {
   const { line } = props;
-  if (line.state === 'ok') return <span className="decision delete">{props.dryRun ? 'Would delete' : 'Deleted'}</span>;
-  if (line.state === 'skipped') return <span className="decision keep">Not attempted</span>;
+  if (line.state === 'ok') return <span className="pill bad">{props.dryRun ? 'Would delete' : 'Deleted'}</span>;
+  if (line.state === 'skipped') return <span className="pill ok">Not attempted</span>;
   return (
     <span className="inline-error">
       {line.error?.code === 'TAGS_CHANGED' ? 'Refused' : 'Failed'}: {line.error?.message}{' '}

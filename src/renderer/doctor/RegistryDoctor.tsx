@@ -8,12 +8,14 @@ import { Snippet } from './Snippet';
 import './doctor.css';
 
 const MARK: Record<Verdict, string> = { ok: 'OK', warn: 'Warning', fail: 'Failing', unknown: 'Unknown' };
+/** The pill tone (app/layout.css) of each verdict. */
+const TONE: Record<Verdict, string> = { ok: 'ok', warn: 'warn', fail: 'bad', unknown: 'muted' };
 
 function Item(props: { item: DoctorItem }) {
   const { item } = props;
   return (
     <li className={`doctor-item ${item.verdict}`} data-testid={`doctor-${item.key}`} data-verdict={item.verdict}>
-      <span className={`verdict ${item.verdict}`}>{MARK[item.verdict]}</span>
+      <span className={`pill verdict ${TONE[item.verdict]}`}>{MARK[item.verdict]}</span>
       <span className="doctor-label">{item.label}</span>
       <div className="doctor-detail">
         <span className="doctor-value">{item.value}</span>
@@ -43,7 +45,7 @@ export function RegistryDoctor(props: { registryId: string }) {
             Registry doctor
           </h2>
           {check.data && (
-            <span className={failing ? 'verdict fail' : 'verdict ok'}>{failing ? `${failing} failing` : 'All good'}</span>
+            <span className={failing ? 'pill verdict bad' : 'pill verdict ok'}>{failing ? `${failing} failing` : 'All good'}</span>
           )}
           {check.isFetching && <span className="muted small-text">checking…</span>}
         </summary>
