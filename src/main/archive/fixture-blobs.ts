@@ -6,6 +6,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import type { Platform } from '../../shared/types';
+import { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../registry/media-types';
 
 export type FixtureCompression = 'none' | 'gzip' | 'zstd-fake';
 
@@ -27,9 +28,7 @@ export interface GeneratedLayer {
 }
 
 const MTIME = new Date('2024-01-02T03:04:05Z');
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+export { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST };
 
 /** `sha256:<hex>` of some bytes. */
 export function sha256(bytes: Buffer | string): string {

@@ -4,14 +4,14 @@
  * https://github.com/opencontainers/image-spec/blob/main/image-layout.md
  */
 import type { Platform } from '../../shared/types';
+import { DOCKER_CONFIG, isIndexType, OCI_CONFIG } from '../registry/media-types';
 import { type ArchiveContents, isObject, type JsonObject, missing, parseJson, readMetadata, resolveEntry } from './contents';
 import { digestOf, foreignLayer, isForeignMediaType, loadConfig, storedLayer, toPlatform } from './image-config';
 import { blobPath } from './paths';
 import type { ArchiveImageEntry, ArchiveLayer } from './types';
 
 const MAX_DEPTH = 8;
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
-const IMAGE_CONFIG_TYPES = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+const IMAGE_CONFIG_TYPES = new Set([OCI_CONFIG, DOCKER_CONFIG]);
 
 /** An image manifest reached from index.json. */
 export interface FoundManifest {
@@ -72,7 +72,7 @@ export async function walkIndex(contents: ArchiveContents, lenient: boolean): Pr
     const json = parseJson(contents, name, bytes);
     if (!isObject(json)) throw contents.errors.badJson(name, 'a manifest must be a JSON object');
     const mediaType = typeof desc.mediaType === 'string' ? desc.mediaType : json.mediaType;
-    if (INDEX_TYPES.has(mediaType) || Array.isArray(json.manifests)) {
+    if (isIndexType(mediaType) || Array.isArray(json.manifests)) {
       if (depth >= MAX_DEPTH) throw contents.errors.badJson(name, `indexes are nested more than ${MAX_DEPTH} deep`);
       for (const child of json.manifests ?? []) await visit(child, name, tags, depth + 1, false);
       return;

@@ -5,14 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Descriptor } from '../../shared/types';
-import { DOCKER_MANIFEST, OCI_MANIFEST } from '../registry/media-types';
+import { DOCKER_CONFIG, DOCKER_MANIFEST, OCI_CONFIG, OCI_MANIFEST } from '../registry/media-types';
 
 /** How a layer's bytes are encoded on the wire. */
 export type LayerEncoding = 'gzip' | 'none' | 'zstd';
 export type ManifestFormat = 'docker' | 'oci';
 
-export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 export const DOCKER_FOREIGN_GZIP = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
 export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';

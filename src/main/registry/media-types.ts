@@ -9,6 +9,8 @@ export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const DOCKER_SCHEMA1_SIGNED = 'application/vnd.docker.distribution.manifest.v1+prettyjws';
 export const DOCKER_SCHEMA1 = 'application/vnd.docker.distribution.manifest.v1+json';
+export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
+export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 
 /** `Accept` header for manifest GET/HEAD: every current image and index type. */
 export const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
