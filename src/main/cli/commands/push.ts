@@ -3,12 +3,12 @@
  * [--insecure] [--json]` — runs the push pipeline in-process (no worker: the CLI has no UI loop
  * to protect) and imports only what a push needs, so a re-push finishes in a fraction of a second.
  */
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { BerthError, toWireError, type WireError } from '../../../shared/errors';
 import type { Compression, PushOutcome, PushProgress, PushRequest } from '../../../shared/types';
 import { registryConfigFromInput } from '../../registry/reference';
 import { runPush } from '../../push/run';
+import { defaultCacheDir } from '../../service/paths';
 
 /** Streams the command writes to. */
 export interface CommandIo {
@@ -80,12 +80,6 @@ export function parsePushArgs(argv: string[]): PushArgs {
   return { ...out, file: positional[0], registryUrl, ...(target ? { target } : {}) };
 }
 
-/** Where the push cache lives for the CLI ($BERTH_CACHE_DIR, else $XDG_CACHE_HOME/berth, else ~/.cache/berth). */
-export function cliCacheDir(): string {
-  if (process.env.BERTH_CACHE_DIR) return process.env.BERTH_CACHE_DIR;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'berth');
-}
-
 function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
@@ -140,7 +134,7 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
   try {
     const path = resolve(args.file);
     outcome = await runPush(
-      { archivePath: path, fileName: basename(path), registry, request, pushId: 'cli', cacheDir: cliCacheDir() },
+      { archivePath: path, fileName: basename(path), registry, request, pushId: 'cli', cacheDir: defaultCacheDir() },
       { signal: controller.signal, onProgress },
     );
   } finally {
