@@ -51,7 +51,7 @@ const CONTENT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 const isContentError = (err: unknown): err is BerthError => err instanceof BerthError && CONTENT_ERRORS.has(err.code);
 
 /** How many tags are read at once (the client bounds requests to the registry as well). */
-export const TAG_CONCURRENCY = 8;
+const TAG_CONCURRENCY = 8;
 /** Indexes nested deeper than this are not followed. */
 const MAX_DEPTH = 4;
 

@@ -3,9 +3,7 @@
  * by apply to check every planned digest against the registry as it stands: one snapshot per
  * apply instead of one full re-read per digest (N tags × D digests requests).
  */
-import { BerthError } from '../../shared/errors';
-import { headManifest, listAllTags, mapLimit, type RegistryClient } from '../registry';
-import { TAG_CONCURRENCY } from './inspect';
+import { readTagDigests, type RegistryClient } from '../registry';
 
 /** How long a snapshot is trusted before apply reads the tags again. */
 export const SNAPSHOT_MAX_AGE_MS = 30_000;
@@ -20,20 +18,10 @@ export interface TagSnapshot {
 /** Lists every tag of `repository` and HEADs each one; a repository with no tags left is empty. */
 export async function takeSnapshot(client: RegistryClient, repository: string, signal?: AbortSignal): Promise<TagSnapshot> {
   const takenAt = Date.now();
-  let tags: string[];
-  try {
-    tags = await listAllTags(client, repository, signal);
-  } catch (err) {
-    // A repository whose last tag is gone may answer NAME_UNKNOWN: it has no tags.
-    if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') tags = [];
-    else throw err;
-  }
-  const heads = await mapLimit(tags, TAG_CONCURRENCY, (tag) => headManifest(client, repository, tag, signal));
   const byDigest = new Map<string, string[]>();
-  tags.forEach((tag, i) => {
-    const digest = heads[i]?.digest;
+  for (const { tag, digest } of await readTagDigests(client, repository, signal)) {
     if (digest) byDigest.set(digest, [...(byDigest.get(digest) ?? []), tag]);
-  });
+  }
   return { takenAt, byDigest };
 }
 

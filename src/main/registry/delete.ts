@@ -18,13 +18,12 @@ const HEAD_CONCURRENCY = 8;
 export const DELETE_DISABLED_MESSAGE =
   "Deletion is disabled on this registry. Enable it with `storage.delete.enabled: true` in the registry's config.yml (or REGISTRY_STORAGE_DELETE_ENABLED=true for the registry:2 image) and restart it.";
 
-/** Every tag of `repository` and the subset whose manifest digest is `digest`. */
-export async function tagsPointingAt(
+/** Every tag of `repository` with the digest it points at now (null for a tag gone meanwhile). */
+export async function readTagDigests(
   client: RegistryClient,
   repository: string,
-  digest: string,
   signal?: AbortSignal,
-): Promise<{ all: string[]; matching: string[] }> {
+): Promise<{ tag: string; digest: string | null }[]> {
   let all: string[];
   try {
     all = await listAllTags(client, repository, signal);
@@ -34,8 +33,18 @@ export async function tagsPointingAt(
     else throw err;
   }
   const heads = await mapLimit(all, HEAD_CONCURRENCY, (tag) => headManifest(client, repository, tag, signal));
-  const matching = all.filter((_, i) => heads[i]?.digest === digest);
-  return { all, matching };
+  return all.map((tag, i) => ({ tag, digest: heads[i]?.digest ?? null }));
+}
+
+/** Every tag of `repository` and the subset whose manifest digest is `digest`. */
+export async function tagsPointingAt(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<{ all: string[]; matching: string[] }> {
+  const read = await readTagDigests(client, repository, signal);
+  return { all: read.map((r) => r.tag), matching: read.filter((r) => r.digest === digest).map((r) => r.tag) };
 }
 
 async function resolveDigest(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<string> {

@@ -17,7 +17,7 @@ export { checkRegistry } from './check';
 export { listRepositories, listAllRepositories, listTags, listAllTags } from './browse';
 export { fetchManifest, headManifest, fetchBlobBytes, digestOf, readCapped, type FetchedManifest } from './manifest';
 export { getTagDetail, getManifestSummary } from './summary';
-export { planDelete, deleteManifest, deleteDigest, tagsPointingAt, DELETE_DISABLED_MESSAGE } from './delete';
+export { planDelete, deleteManifest, deleteDigest, readTagDigests, tagsPointingAt, DELETE_DISABLED_MESSAGE } from './delete';
 export { scopeString, scopeStrings, basicHeader, TokenCache } from './auth';
 export { parseChallenges, bearerChallenge, type Challenge } from './challenge';
 export { parseLinkNext, nextCursor, clampPageSize, MAX_PAGE_SIZE } from './paging';
