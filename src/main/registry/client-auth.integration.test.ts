@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { pushImage } from '../../../e2e/support/seed';
-import { BerthError } from '../../shared/errors';
 import { TokenCache } from './auth';
 import { listRepositories, listTags } from './browse';
 import { headManifest } from './manifest';
-import { clientFor } from './test-registry';
-
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BerthError);
-    return err as BerthError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { clientFor, failure } from './test-registry';
 
 describe('Basic auth (htpasswd)', () => {
   let reg: RunningRegistry;

@@ -2,22 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../e2e/support/ports';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { basicAuth, pushImage } from '../../../e2e/support/seed';
-import { BerthError } from '../../shared/errors';
 import { listAllTags, listTags } from './browse';
 import { RegistryClient } from './client';
 import { fetchBlobBytes, fetchManifest, headManifest } from './manifest';
-import { clientFor } from './test-registry';
+import { clientFor, failure } from './test-registry';
 import { startProxy } from './test-proxy';
-
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BerthError);
-    return err as BerthError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('TLS', () => {
   let reg: RunningRegistry;

@@ -2,6 +2,7 @@
 import type { RunningRegistry } from '../../../e2e/support/registry';
 import { RegistryClient, type ClientOptions } from './client';
 import type { RegistryConfig } from './types';
+import { BerthError } from '../../shared/errors';
 
 /** A client configured the way the app would configure it for `reg` (credentials and CA included). */
 export function clientFor(reg: RunningRegistry, overrides: Partial<RegistryConfig> = {}, options?: ClientOptions): RegistryClient {
@@ -10,4 +11,15 @@ export function clientFor(reg: RunningRegistry, overrides: Partial<RegistryConfi
   if (reg.password !== undefined) config.password = reg.password;
   if (reg.caPem) config.caPem = reg.caPem;
   return new RegistryClient({ ...config, ...overrides }, options);
+}
+
+/** The BerthError a call fails with (the test fails when the call succeeds or throws something else). */
+export async function failure(p: Promise<unknown>): Promise<BerthError> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof BerthError)) throw err;
+    return err;
+  }
+  throw new Error('expected the call to fail');
 }
