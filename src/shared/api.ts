@@ -13,6 +13,7 @@ import type {
   FileHandle,
   FileInfo,
   ManifestSummary,
+  NamespacePage,
   PushId,
   PushOutcome,
   PushProgress,
@@ -22,6 +23,8 @@ import type {
   RegistryId,
   RegistryInfo,
   RegistryInput,
+  RegistryPatch,
+  SecretStorageInfo,
   TagDetail,
   TagsPage,
 } from './types';
@@ -35,10 +38,24 @@ export interface PageOptions {
 
 /** Methods main implements. Each returns its value; shells wrap it as `Result<T>`. */
 export interface BerthApi {
+  /** The saved registries, in the user's order. */
   listRegistries(): Promise<RegistryInfo[]>;
+  /** Saves a registry; with `auth: 'auto'` it picks up `docker login` / podman credentials for the host. */
   addRegistry(input: RegistryInput): Promise<RegistryInfo>;
+  /** Changes a saved registry; an omitted password keeps the stored one. */
+  updateRegistry(id: RegistryId, patch: RegistryPatch): Promise<RegistryInfo>;
   removeRegistry(id: RegistryId): Promise<void>;
+  /** Puts the saved registries in this order (every id once). */
+  reorderRegistries(ids: RegistryId[]): Promise<RegistryInfo[]>;
+  /** Reachability, auth, credentials' source, rate limit; with a TLS error, the certificate presented. */
   checkRegistry(id: RegistryId): Promise<RegistryCheck>;
+  /** Keeps a repository in the registry's list (for registries without a catalog); checked with tags/list first. */
+  pinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
+  unpinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
+  /** Docker Hub only: a namespace's repositories through hub.docker.com's API (page numbers from 1). */
+  listNamespace(id: RegistryId, namespace: string, page?: number): Promise<NamespacePage>;
+  /** Where this shell keeps passwords (so the UI can say so). */
+  getSecretStorage(): Promise<SecretStorageInfo>;
   listRepositories(id: RegistryId, page?: PageOptions): Promise<CatalogPage>;
   listTags(id: RegistryId, repository: string, page?: PageOptions): Promise<TagsPage>;
   getTagDetail(id: RegistryId, repository: string, tag: string): Promise<TagDetail>;
@@ -73,8 +90,14 @@ export type ApiMethod = keyof BerthApi;
 const METHOD_TABLE: Record<ApiMethod, true> = {
   listRegistries: true,
   addRegistry: true,
+  updateRegistry: true,
   removeRegistry: true,
+  reorderRegistries: true,
   checkRegistry: true,
+  pinRepository: true,
+  unpinRepository: true,
+  listNamespace: true,
+  getSecretStorage: true,
   listRepositories: true,
   listTags: true,
   getTagDetail: true,

@@ -4,31 +4,10 @@
  */
 import type { WireError } from './errors';
 
-export type RegistryId = string;
+import type { CredentialSource, PresentedCertificate, RateLimit, RegistryId } from './connection-types';
+
+export type * from './connection-types';
 export type AuthScheme = 'none' | 'basic' | 'bearer';
-
-/** What the user typed in "Add registry". Secrets go to main and never come back. */
-export interface RegistryInput {
-  /** `localhost:5000`, `https://registry.example.com`, `http://127.0.0.1:5000` … */
-  url: string;
-  username?: string;
-  password?: string;
-  /** Allow plain http (or skip TLS verification) for a non-loopback host. */
-  insecure?: boolean;
-}
-
-/** A registry as the renderer sees it: never any secret. */
-export interface RegistryInfo {
-  id: RegistryId;
-  /** Origin the engine talks to, e.g. `http://127.0.0.1:5000`. */
-  baseUrl: string;
-  /** Host as it appears in image references, e.g. `127.0.0.1:5000` or `docker.io`. */
-  host: string;
-  /** Whether main holds credentials for it (the values stay in main). */
-  hasCredentials: boolean;
-  username?: string;
-  insecure: boolean;
-}
 
 /** Result of `GET /v2/` plus the probes the registry doctor runs. */
 export interface RegistryCheck {
@@ -47,6 +26,12 @@ export interface RegistryCheck {
   referrers: boolean | null;
   /** `POST /v2/_gc` offered by the registry (some self-built registries). */
   httpGarbageCollect: boolean | null;
+  /** Where the credentials came from (null when they could not be looked up: see `error`). */
+  credentials: CredentialSource | null;
+  /** Docker Hub style rate-limit headers, as last seen on any answer from this registry. */
+  rateLimit: RateLimit | null;
+  /** With a TLS error: the certificate the registry presents, for the "untrusted certificate" screen. */
+  certificate?: PresentedCertificate;
   error?: WireError;
 }
 

@@ -13,10 +13,19 @@ export interface RegistryConfig {
   host: string;
   username?: string;
   password?: string;
-  /** Plain http or unverified TLS for a non-loopback host, by the user's choice. */
+  /**
+   * Docker's `identitytoken` (an OAuth2 refresh token): exchanged at the token service with
+   * `POST grant_type=refresh_token` instead of sending a password.
+   */
+  identityToken?: string;
+  /** Plain http to a non-loopback host (and an https→http redirect), by the user's choice. */
   insecure?: boolean;
-  /** Extra CA certificate(s) in PEM to trust for this registry only. */
+  /** Extra CA certificate(s) in PEM to trust for this registry only (next to the public roots). */
   caPem?: string;
+  /** Accept exactly the certificate with this SHA-256 fingerprint (`AA:BB:…`), whoever issued it. */
+  pinSha256?: string;
+  /** No TLS verification at all (explicit user choice, shown with a warning). */
+  tlsSkipVerify?: boolean;
   /** Bound on concurrent requests to this registry (default 8). */
   maxConcurrency?: number;
 }
