@@ -21,6 +21,13 @@ export interface TokenIssuerOptions {
   anonymousPull?: boolean;
   /** Token lifetime in seconds (default 300). */
   expiresIn?: number;
+  /**
+   * OAuth2 refresh tokens (Docker's `identitytoken`) → the user they log in as; such callers use
+   * `POST realm` with `grant_type=refresh_token` (https://distribution.github.io/distribution/spec/auth/oauth/).
+   */
+  refreshTokens?: Record<string, string>;
+  /** Per-user cap on granted actions (e.g. `{ reader: ['pull'] }`); users not named get what they ask for. */
+  allowedActions?: Record<string, string[]>;
 }
 
 /** A running token issuer (Docker token auth realm) on 127.0.0.1. */
@@ -34,6 +41,12 @@ export interface TokenIssuer {
   readonly requests: number;
   /** The query scopes of every request, in order (for tests of what a client asked for). */
   readonly scopes: string[][];
+  /** Form fields of every OAuth2 `POST realm`, in order (refresh tokens included: test data only). */
+  readonly oauthForms: Record<string, string>[];
+  /** Accepts `token` as a refresh token of `user` from now on (startRegistry builds the issuer itself). */
+  addRefreshToken(token: string, user: string): void;
+  /** Caps what `user` is granted from now on (see `allowedActions`). */
+  allowActions(user: string, actions: string[]): void;
   /** Makes the next `count` (default 1) requests answer `status` with an error body. */
   failNext(status: number, count?: number): void;
   /** Signs a token directly, bypassing HTTP (for seeding and for tests of tampered tokens). */
@@ -61,7 +74,10 @@ export async function startTokenIssuer(opts: TokenIssuerOptions): Promise<TokenI
   let requests = 0;
   const scopes: string[][] = [];
   const failures: number[] = [];
+  const oauthForms: Record<string, string>[] = [];
   const expiresIn = opts.expiresIn ?? 300;
+  const refreshTokens = new Map(Object.entries(opts.refreshTokens ?? {}));
+  const allowed = new Map(Object.entries(opts.allowedActions ?? {}));
 
   const sign: TokenIssuer['sign'] = (sub, access, o = {}) => {
     const now = Math.floor(Date.now() / 1000);
@@ -87,7 +103,11 @@ export async function startTokenIssuer(opts: TokenIssuerOptions): Promise<TokenI
     for (const s of requested) {
       const a = parseScope(s);
       if (!a) continue;
-      if (user !== undefined) {
+      const cap = user !== undefined ? allowed.get(user) : undefined;
+      if (cap) {
+        const actions = a.actions.filter((x) => cap.includes(x) || cap.includes('*'));
+        if (actions.length) out.push({ ...a, actions });
+      } else if (user !== undefined) {
         out.push(a);
       } else if (opts.anonymousPull && a.type === 'repository' && a.actions.includes('pull')) {
         out.push({ ...a, actions: ['pull'] });
@@ -114,18 +134,45 @@ export async function startTokenIssuer(opts: TokenIssuerOptions): Promise<TokenI
     res.end(JSON.stringify(body));
   };
 
+  /** OAuth2 refresh-token grant; errors are RFC 6749's `{error}` bodies (400 invalid_grant for an unknown token). */
+  const oauth = (res: ServerResponse, form: URLSearchParams): void => {
+    oauthForms.push(Object.fromEntries(form));
+    const scope = (form.get('scope') ?? '').split(' ').filter(Boolean);
+    scopes.push(scope);
+    if (form.get('grant_type') !== 'refresh_token') return send(res, 400, { error: 'unsupported_grant_type' });
+    if (!form.get('client_id')) return send(res, 400, { error: 'invalid_request', error_description: 'client_id is required' });
+    const service = form.get('service');
+    if (service && service !== opts.service) return send(res, 400, { error: 'invalid_request', error_description: `unknown service ${service}` });
+    const user = refreshTokens.get(form.get('refresh_token') ?? '');
+    if (user === undefined) return send(res, 400, { error: 'invalid_grant', error_description: 'unknown or revoked refresh token' });
+    const token = sign(user, grant(user, scope));
+    send(res, 200, { access_token: token, scope: scope.join(' '), expires_in: expiresIn, issued_at: new Date().toISOString() });
+  };
+
   const server = createServer((req, res) => {
     requests++;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const failure = failures.shift();
+    if (req.method === 'POST' && url.pathname === '/token') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (failure !== undefined) {
+          scopes.push([]);
+          return send(res, failure, { error: 'server_error', error_description: `injected failure ${failure}` });
+        }
+        oauth(res, new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      });
+      return;
+    }
     const scope = url.searchParams.getAll('scope').flatMap((s) => s.split(' ').filter(Boolean));
     scopes.push(scope);
-    const failure = failures.shift();
     if (failure !== undefined) {
       send(res, failure, { errors: [{ code: 'UNAVAILABLE', message: `injected failure ${failure}` }] });
       return;
     }
     if (req.method !== 'GET' || url.pathname !== '/token') {
-      send(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'the realm is GET /token' }] });
+      send(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'the realm is GET or POST /token' }] });
       return;
     }
     const service = url.searchParams.get('service');
@@ -161,6 +208,15 @@ export async function startTokenIssuer(opts: TokenIssuerOptions): Promise<TokenI
     },
     get scopes() {
       return scopes;
+    },
+    get oauthForms() {
+      return oauthForms;
+    },
+    addRefreshToken(token, user) {
+      refreshTokens.set(token, user);
+    },
+    allowActions(user, actions) {
+      allowed.set(user, actions);
     },
     failNext(status, count = 1) {
       for (let i = 0; i < count; i++) failures.push(status);

@@ -84,11 +84,20 @@ export interface TokenRequest {
   scopes: string[];
   username?: string;
   password?: string;
+  /** Docker's saved `identitytoken`: exchanged by the OAuth2 refresh-token grant instead of Basic. */
+  identityToken?: string;
   insecure?: boolean;
   signal?: AbortSignal;
 }
 
-/** Asks the token issuer for a token; failures become AUTH_FAILED / UNAUTHORIZED with advice. */
+/** The `client_id` Berth names itself with in OAuth2 token requests (the spec requires one). */
+export const OAUTH_CLIENT_ID = 'berth';
+
+/**
+ * Asks the token issuer for a token; failures become AUTH_FAILED / UNAUTHORIZED with advice.
+ * With an identity token it is the OAuth2 refresh-token grant
+ * (https://distribution.github.io/distribution/spec/auth/oauth/), otherwise `GET realm` with Basic.
+ */
 export async function fetchToken(req: TokenRequest): Promise<{ token: string; expiresIn: number }> {
   let url: URL;
   try {
@@ -99,28 +108,44 @@ export async function fetchToken(req: TokenRequest): Promise<{ token: string; ex
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new BerthError('AUTH_FAILED', `The registry's token service ${url.href} is not http(s). Check the registry's auth configuration.`);
   }
-  const hasCreds = req.username !== undefined;
+  const oauth = req.identityToken !== undefined && req.identityToken !== '';
+  const hasCreds = req.username !== undefined || oauth;
   if (url.protocol === 'http:' && hasCreds && !isLoopbackHost(url.hostname) && !req.insecure) {
     throw new BerthError(
       'INSECURE_REFUSED',
-      `The registry's token service ${url.origin} uses plain http; refusing to send the password over it. Mark the registry insecure if you trust this network.`,
+      `The registry's token service ${url.origin} uses plain http; refusing to send the ${oauth ? 'saved login token' : 'password'} over it. Mark the registry insecure if you trust this network.`,
     );
   }
-  if (req.service) url.searchParams.set('service', req.service);
-  for (const s of req.scopes) if (s) url.searchParams.append('scope', s);
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (hasCreds) headers.authorization = basicHeader(req.username!, req.password ?? '');
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await req.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: 'GET', headers, signal: req.signal });
-  } catch (err) {
-    throw networkError(err, url);
+  let body: string | undefined;
+  if (oauth) {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: req.identityToken!, client_id: OAUTH_CLIENT_ID });
+    if (req.service) form.set('service', req.service);
+    // One `scope` parameter, space-separated, as OAuth2 writes it (the GET form repeats the parameter).
+    const scope = req.scopes.filter(Boolean).join(' ');
+    if (scope) form.set('scope', scope);
+    body = form.toString();
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else {
+    if (req.service) url.searchParams.set('service', req.service);
+    for (const s of req.scopes) if (s) url.searchParams.append('scope', s);
+    if (hasCreds) headers.authorization = basicHeader(req.username!, req.password ?? '');
   }
+  let res: Dispatcher.ResponseData;
   let text: string;
   try {
+    res = await req.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: oauth ? 'POST' : 'GET', headers, body, signal: req.signal });
     text = await res.body.text();
   } catch (err) {
     throw networkError(err, url);
+  }
+  if (oauth && (res.statusCode === 400 || res.statusCode === 401 || res.statusCode === 403)) {
+    // RFC 6749 answers a revoked or expired refresh token with 400 invalid_grant; some issuers say 401/403.
+    throw new BerthError(
+      'AUTH_FAILED',
+      `The token service at ${url.host} refused the saved login token (HTTP ${res.statusCode}); it may have expired or been revoked. Run \`docker login\` for this registry again, then retry.`,
+      { status: res.statusCode },
+    );
   }
   if (res.statusCode === 401 || res.statusCode === 403) {
     throw hasCreds
@@ -134,16 +159,16 @@ export async function fetchToken(req: TokenRequest): Promise<{ token: string; ex
       { status: res.statusCode },
     );
   }
-  let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+  let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
-    body = JSON.parse(text) as typeof body;
+    parsed = JSON.parse(text) as typeof parsed;
   } catch {
     throw new BerthError('AUTH_FAILED', `The token service at ${url.host} answered something that is not JSON. Check the registry's auth configuration.`);
   }
-  const token = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
+  const token = typeof parsed.token === 'string' && parsed.token ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : '';
   if (!token) {
     throw new BerthError('AUTH_FAILED', `The token service at ${url.host} answered without a token. Check the credentials in the registry's settings.`);
   }
-  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_TOKEN_SECONDS;
+  const expiresIn = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_SECONDS;
   return { token, expiresIn };
 }

@@ -1,0 +1,76 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { pushImage } from '../../../e2e/support/seed';
+import { listTags } from './browse';
+import { fetchManifest, headManifest } from './manifest';
+import { RegistryClient } from './client';
+import { startProxy, type TestProxy } from './test-proxy';
+
+describe("RegistryClient.rateLimit (Docker Hub's ratelimit-* headers, added by a proxy in front of a real registry)", () => {
+  let reg: RunningRegistry;
+  let proxy: TestProxy;
+  let remaining = 100;
+  let garble = false;
+  beforeAll(async () => {
+    reg = await startRegistry();
+    await pushImage(reg, 'team/app', ['v1']);
+    const target = new URL(reg.url);
+    // Like Hub: manifest answers carry the budget, and only a GET of a manifest spends it.
+    proxy = await startProxy(reg.url, (req, res) => {
+      const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (upRes) => {
+        const headers = { ...upRes.headers };
+        if (/\/manifests\//.test(req.url ?? '')) {
+          if (req.method === 'GET') remaining--;
+          headers['ratelimit-limit'] = garble ? 'lots' : '100;w=21600';
+          headers['ratelimit-remaining'] = garble ? 'some' : `${remaining};w=21600`;
+          headers['docker-ratelimit-source'] = '127.0.0.1';
+        }
+        res.writeHead(upRes.statusCode ?? 502, headers);
+        upRes.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+      return true;
+    });
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await reg.stop();
+  });
+
+  it('is null until an answer carries the headers, then follows the latest one', async () => {
+    const c = new RegistryClient({ baseUrl: proxy.url, host: new URL(proxy.url).host });
+    try {
+      await listTags(c, 'team/app');
+      expect(c.rateLimit).toBeNull();
+      const t0 = Date.now();
+      await fetchManifest(c, 'team/app', 'v1');
+      expect(c.rateLimit).toMatchObject({ limit: 100, remaining: 99, windowSeconds: 21600 });
+      expect(c.rateLimit!.seenAt).toBeGreaterThanOrEqual(t0);
+      await fetchManifest(c, 'team/app', 'v1');
+      await headManifest(c, 'team/app', 'v1');
+      expect(c.rateLimit).toMatchObject({ limit: 100, remaining: 98 });
+      // A garbled answer does not erase what was last known.
+      garble = true;
+      await headManifest(c, 'team/app', 'v1');
+      expect(c.rateLimit).toMatchObject({ remaining: 98 });
+      garble = false;
+      // Error answers count too (a 404 here; Hub also sends the budget with its 429s).
+      expect((await c.probe('GET', '/v2/team/app/manifests/nope')).status).toBe(404);
+      expect(c.rateLimit).toMatchObject({ remaining: 97 });
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('is per client: a registry without the headers reports null', async () => {
+    const direct = new RegistryClient({ baseUrl: reg.url, host: reg.host });
+    try {
+      await fetchManifest(direct, 'team/app', 'v1');
+      expect(direct.rateLimit).toBeNull();
+    } finally {
+      await direct.close();
+    }
+  });
+});
