@@ -27,6 +27,10 @@ export interface StartRegistryOptions {
   tmpRoot?: string;
   /** Registry binary (default $BERTH_REGISTRY_BIN or /usr/bin/docker-registry); tests of start failures change it. */
   binary?: string;
+  /** TLS with this certificate and key (files outside the registry's folder) instead of a fresh self-signed one. */
+  tlsCert?: { certPath: string; keyPath: string; certPem: string };
+  /** Listen on this port (to restart a registry on the same address); default a free one. */
+  port?: number;
 }
 
 /** A docker-registry process started for a test, with everything needed to talk to it. */
@@ -140,7 +144,7 @@ async function startIn(
 ): Promise<RunningRegistry> {
   const storageDir = join(dataDir, 'storage');
   await mkdir(storageDir);
-  const tlsCert = opts.tls ? await createSelfSignedCert(dataDir, 'tls') : undefined;
+  const tlsCert = opts.tlsCert ?? (opts.tls ? await createSelfSignedCert(dataDir, 'tls') : undefined);
   let htpasswd: { path: string; realm: string } | undefined;
   if (auth === 'htpasswd') {
     const lines = await Promise.all(users.map((u) => htpasswdLine(u.username, u.password)));
@@ -159,7 +163,8 @@ async function startIn(
     });
   }
   const dispatcher = new Agent({
-    connect: tlsCert ? { ca: tlsCert.certPem } : undefined,
+    // A given certificate may be expired or for another host on purpose: seeding does not check it.
+    connect: opts.tlsCert ? { rejectUnauthorized: false } : tlsCert ? { ca: tlsCert.certPem } : undefined,
     keepAliveTimeout: 10_000,
     connections: 32,
   });
@@ -167,7 +172,7 @@ async function startIn(
   let lastError: Error | undefined;
   // The free-port probe can race with other processes; retry a few times on a new port.
   for (let attempt = 0; attempt < 4; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const configPath = join(dataDir, 'config.yml');
     const config = buildRegistryConfig({
       port,

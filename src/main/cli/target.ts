@@ -59,6 +59,8 @@ export async function configFor(registry: string, flags: Record<string, string |
   const username = process.env.BERTH_USERNAME || undefined;
   const password = process.env.BERTH_PASSWORD || undefined;
   const config = registryConfigFromInput({ url: registry, username, password, insecure: flags.insecure === true });
+  // On the command line --insecure keeps meaning both plain http and unverified TLS.
+  if (flags.insecure === true) config.tlsSkipVerify = true;
   if (typeof flags['ca-file'] === 'string') {
     try {
       config.caPem = await readFile(flags['ca-file'], 'utf8');

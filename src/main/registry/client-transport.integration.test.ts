@@ -25,16 +25,19 @@ describe('TLS', () => {
     }
   });
 
-  it('refuses an unknown CA with TLS_UNTRUSTED, unless marked insecure', async () => {
+  it('refuses an unknown CA with TLS_UNTRUSTED, even when marked insecure, unless verification is skipped', async () => {
     const strict = clientFor(reg, { caPem: undefined });
     const insecure = clientFor(reg, { caPem: undefined, insecure: true });
+    const skip = clientFor(reg, { caPem: undefined, tlsSkipVerify: true });
     try {
-      const e = await failure(listTags(strict, 'secure/app'));
-      expect(e.code).toBe('TLS_UNTRUSTED');
-      expect(e.message).toMatch(/add its CA certificate to the registry's settings or mark it insecure/);
-      expect((await listTags(insecure, 'secure/app')).tags).toEqual(['v1']);
+      for (const c of [strict, insecure]) {
+        const e = await failure(listTags(c, 'secure/app'));
+        expect(e.code).toBe('TLS_UNTRUSTED');
+        expect(e.message).toMatch(/is self-signed, so no known authority vouches for it\. If you trust this registry, trust its CA file or its certificate in the registry's settings\./);
+      }
+      expect((await listTags(skip, 'secure/app')).tags).toEqual(['v1']);
     } finally {
-      await Promise.all([strict.close(), insecure.close()]);
+      await Promise.all([strict.close(), insecure.close(), skip.close()]);
     }
   });
 

@@ -3,7 +3,6 @@
  * auth (Basic, Bearer with a per-scope token cache and one retry on 401), a concurrency bound,
  * redirects followed by hand (Authorization never crosses origins) and error mapping.
  */
-import { rootCertificates } from 'node:tls';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { BerthError } from '../../shared/errors';
@@ -13,6 +12,9 @@ import { Agent } from './http-agent';
 import { httpError } from './errors';
 import { mapFailure, readText } from './responses';
 import { Limiter } from './limiter';
+import { connectorFor } from './tls';
+import { parseRateLimit } from './rate-limit';
+import type { RateLimit } from '../../shared/connection-types';
 import { isLoopbackHost } from './reference';
 import type { RegistryConfig, RegistryRequest, RegistryResponse, Scope } from './types';
 
@@ -65,12 +67,9 @@ export class RegistryClient {
   constructor(config: RegistryConfig, options: ClientOptions = {}) {
     this.config = config;
     this.base = new URL(config.baseUrl);
-    const tls: Record<string, unknown> = { timeout: options.connectTimeoutMs ?? 10_000 };
-    // `ca` replaces Node's bundle, so keep the public roots next to the registry's own CA.
-    if (config.caPem) tls.ca = [...rootCertificates, config.caPem];
-    if (config.insecure) tls.rejectUnauthorized = false;
+    // TLS per registry (roots, roots + CA, pin or skip); `insecure` is only about plain http.
     this.agent = new Agent({
-      connect: tls,
+      connect: connectorFor(config, { timeoutMs: options.connectTimeoutMs ?? 10_000 }),
       headersTimeout: options.headersTimeoutMs ?? 30_000,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,
       keepAliveTimeout: 30_000,
@@ -96,6 +95,14 @@ export class RegistryClient {
   /** The undici dispatcher (shares this registry's TLS settings and keep-alive pool). */
   get dispatcher(): Dispatcher {
     return this.agent;
+  }
+
+  // Declared here rather than with the other fields: it belongs to the getter below and to send().
+  private lastRateLimit: RateLimit | null = null;
+
+  /** The latest `ratelimit-*` headers the registry sent (Docker Hub), or null when none were seen. */
+  get rateLimit(): RateLimit | null {
+    return this.lastRateLimit;
   }
 
   /**
@@ -130,7 +137,7 @@ export class RegistryClient {
   }
 
   private failure(res: RegistryResponse, text: string, req: RegistryRequest): BerthError {
-    const hasCredentials = this.config.username !== undefined;
+    const hasCredentials = this.config.username !== undefined || this.config.identityToken !== undefined;
     if (res.status === 401 && hasCredentials && bearerChallenge(parseChallenges(res.headers['www-authenticate']))?.error === 'insufficient_scope') {
       // The token was issued, just without the actions asked for: a permission problem, not a password one.
       return new BerthError(
@@ -215,6 +222,7 @@ export class RegistryClient {
         scopes: scopeStrings(scope),
         username,
         password,
+        identityToken: this.config.identityToken,
         insecure: this.config.insecure,
       })
         .then(({ token, expiresIn }) => {
@@ -247,6 +255,9 @@ export class RegistryClient {
         // registries do not, and a re-push or tag list is mostly HEADs: keep the connection.
         ...(ex.method === 'HEAD' ? { reset: false } : {}),
       });
+      // Any registry answer may carry Hub's pull budget (object storage behind a redirect never does).
+      const limit = url.origin === this.base.origin ? parseRateLimit(res.headers) : null;
+      if (limit) this.lastRateLimit = limit;
       const location = res.headers.location;
       if (!followable || res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string') {
         if (this.scheme === 'unknown' && res.statusCode !== 401 && url.origin === this.base.origin && !authorization && res.statusCode < 400) {

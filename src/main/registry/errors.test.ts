@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BerthError } from '../../shared/errors';
 import { httpError, networkError, parseErrorBody } from './errors';
 
 const url = (p: string): URL => new URL(`http://127.0.0.1:5000${p}`);
@@ -57,14 +58,35 @@ describe('networkError', () => {
     expect(networkError(sysErr('EAI_AGAIN'), u).code).toBe('DNS_FAILURE');
     const untrusted = networkError(sysErr('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'), u);
     expect(untrusted.code).toBe('TLS_UNTRUSTED');
-    expect(untrusted.message).toMatch(/add its CA certificate to the registry's settings or mark it insecure/);
-    expect(networkError(sysErr('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), u).code).toBe('TLS_UNTRUSTED');
+    expect(untrusted.message).toBe(
+      "The TLS certificate of 127.0.0.1:5000 is self-signed, so no known authority vouches for it. If you trust this registry, trust its CA file or its certificate in the registry's settings.",
+    );
+    expect(untrusted.detail).toEqual({ problem: 'self-signed', nodeCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    const unknownCa = networkError(sysErr('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), u);
+    expect(unknownCa.code).toBe('TLS_UNTRUSTED');
+    expect(unknownCa.message).toMatch(/signed by a certificate authority this computer does not know\. If you trust this registry, trust its CA file/);
     expect(networkError(sysErr('CERT_HAS_EXPIRED'), u).code).toBe('TLS_UNTRUSTED');
     expect(networkError(sysErr('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'), u).code).toBe('TLS_FAILURE');
     expect(networkError(sysErr('UND_ERR_CONNECT_TIMEOUT'), u).code).toBe('TIMEOUT');
     expect(networkError(sysErr('UND_ERR_HEADERS_TIMEOUT'), u).code).toBe('TIMEOUT');
     expect(networkError(sysErr('UND_ERR_BODY_TIMEOUT'), u).code).toBe('TIMEOUT');
     expect(networkError(sysErr('ECONNRESET'), u).code).toBe('NETWORK');
+  });
+  it('names certificate problems with what the refused certificate says', () => {
+    const cert = { valid_from: 'Jan  1 00:00:00 2020 GMT', valid_to: 'Jan  2 00:00:00 2020 GMT', subjectaltname: 'DNS:registry.example.invalid, IP Address:10.0.0.9', fingerprint256: 'AB:CD' };
+    const expired = networkError(Object.assign(sysErr('CERT_HAS_EXPIRED'), { cert }), u);
+    expect(expired.code).toBe('TLS_UNTRUSTED');
+    expect(expired.message).toMatch(/^The TLS certificate of 127\.0\.0\.1:5000 expired on 2020-01-02 00:00 UTC\./);
+    expect(expired.detail).toEqual({ problem: 'expired', nodeCode: 'CERT_HAS_EXPIRED', sha256: 'AB:CD' });
+    expect(networkError(sysErr('CERT_HAS_EXPIRED'), u).message).toMatch(/expired\. Ask the registry's administrator to renew it/);
+    // Node's own host-name error carries the certificate; undici may wrap it in a cause.
+    const wrongHost = networkError(new Error('fetch failed', { cause: Object.assign(sysErr('ERR_TLS_CERT_ALTNAME_INVALID'), { cert }) }), u);
+    expect(wrongHost.code).toBe('TLS_UNTRUSTED');
+    expect(wrongHost.message).toContain('issued for another name than 127.0.0.1; it is valid for registry.example.invalid, 10.0.0.9');
+    expect(networkError(sysErr('CERT_NOT_YET_VALID'), u).message).toMatch(/is not valid yet\. Check this computer's clock/);
+    expect(networkError(sysErr('SELF_SIGNED_CERT_IN_CHAIN'), u).message).toContain('is self-signed');
+    const pin = new BerthError('TLS_PIN_MISMATCH', 'fingerprints differ', { expected: 'AA', presented: 'BB' });
+    expect(networkError(pin, u)).toBe(pin);
   });
   it('recognises aborts, causes and aggregate errors', () => {
     expect(networkError(new DOMException('aborted', 'AbortError'), u).code).toBe('CANCELLED');

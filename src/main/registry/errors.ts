@@ -4,6 +4,7 @@
  * (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes).
  */
 import { BerthError, SPEC_ERROR_CODES, type ErrorCode, type SpecErrorCode } from '../../shared/errors';
+import { altNamesOf, describeTlsProblem, tlsProblemOf } from './tls-problems';
 
 /** One entry of the spec's `{"errors": [...]}` body. */
 export interface SpecError {
@@ -182,6 +183,27 @@ function isAbort(err: unknown): boolean {
   return e.name === 'AbortError' || e.code === 'ABORT_ERR' || e.code === 'UND_ERR_ABORTED' || e.code === 'UND_ERR_ABORT';
 }
 
+/** The refused certificate, when the error carries it (host-name errors and the engine's connector do). */
+function certOf(err: unknown): PeerCert | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const cert = (e as { cert?: unknown }).cert;
+    if (cert && typeof cert === 'object') return cert as PeerCert;
+  }
+  return undefined;
+}
+
+type PeerCert = { valid_from?: string; valid_to?: string; subjectaltname?: string; fingerprint256?: string };
+
+/** TLS_UNTRUSTED naming the problem (expired when, valid for which names) in the words the UI uses. */
+function untrusted(nodeCode: string, err: unknown, url: URL): BerthError {
+  const cert = certOf(err);
+  const problem = tlsProblemOf(nodeCode);
+  const altNames = altNamesOf(cert?.subjectaltname);
+  const facts = { host: url.host, code: nodeCode, validFrom: cert?.valid_from, validTo: cert?.valid_to, altNames };
+  const detail = { problem, nodeCode, ...(cert?.fingerprint256 ? { sha256: cert.fingerprint256 } : {}) };
+  return new BerthError('TLS_UNTRUSTED', describeTlsProblem(problem, facts), detail);
+}
+
 /** Maps an undici/Node failure (no HTTP answer) to a named BerthError. Passes BerthErrors through. */
 export function networkError(err: unknown, url: URL): BerthError {
   if (err instanceof BerthError) return err;
@@ -196,12 +218,8 @@ export function networkError(err: unknown, url: URL): BerthError {
   if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
     return new BerthError('DNS_FAILURE', `The host name ${url.hostname} could not be resolved. Check the registry address and your network/DNS.`);
   }
-  if (codes.some((c) => TLS_UNTRUSTED_CODES.has(c) || c.startsWith('CERT_'))) {
-    return new BerthError(
-      'TLS_UNTRUSTED',
-      `The TLS certificate of ${host} is not trusted (${codes.find((c) => TLS_UNTRUSTED_CODES.has(c) || c.startsWith('CERT_'))}). If you trust this registry, add its CA certificate to the registry's settings or mark it insecure.`,
-    );
-  }
+  const certCode = codes.find((c) => TLS_UNTRUSTED_CODES.has(c) || c.startsWith('CERT_'));
+  if (certCode) return untrusted(certCode, err, url);
   if (codes.some((c) => c.startsWith('ERR_SSL') || c.startsWith('ERR_TLS') || c === 'EPROTO') || /SSL|TLS/.test(text)) {
     return new BerthError('TLS_FAILURE', `The TLS handshake with ${host} failed (${text}). Check that the URL's scheme (http/https) matches the registry.`);
   }

@@ -18,7 +18,9 @@ export { listRepositories, listAllRepositories, listTags, listAllTags } from './
 export { fetchManifest, headManifest, fetchBlobBytes, digestOf, readCapped, type FetchedManifest } from './manifest';
 export { getTagDetail, getManifestSummary } from './summary';
 export { planDelete, deleteManifest, deleteDigest, readTagDigests, tagsPointingAt, DELETE_DISABLED_MESSAGE } from './delete';
-export { scopeString, scopeStrings, basicHeader, TokenCache } from './auth';
+export { scopeString, scopeStrings, basicHeader, TokenCache, OAUTH_CLIENT_ID } from './auth';
+export { parseRateLimit, parseRateLimitValue } from './rate-limit';
+export { listHubNamespace, isValidHubNamespace, hubNextPage, DOCKER_HUB_WEB_API, HUB_PAGE_SIZE, type HubListOptions } from './hub';
 export { parseChallenges, bearerChallenge, type Challenge } from './challenge';
 export { parseLinkNext, nextCursor, clampPageSize, MAX_PAGE_SIZE } from './paging';
 export { parseErrorBody, httpError, networkError, type SpecError } from './errors';

@@ -111,6 +111,8 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
       password: process.env.BERTH_PASSWORD || undefined,
       insecure: args.insecure,
     });
+    // On the command line --insecure keeps meaning both plain http and unverified TLS (as in cli/target.ts).
+    if (args.insecure) registry.tlsSkipVerify = true;
   } catch (err) {
     printError(io, json, toWireError(err));
     return 2;
