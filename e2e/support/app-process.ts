@@ -1,6 +1,8 @@
 /** Starts the web shell (`node bin/berth.mjs serve --port 0`) as a user would: for e2e and benches. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface RunningApp {
   /** URL with the one-time token, as printed by `berth serve`. */
@@ -8,17 +10,25 @@ export interface RunningApp {
   origin: string;
   /** Process id of `berth serve` (benches read its RSS from /proc). */
   pid: number;
+  /** The app's data folder (saved registries, secrets): a temporary one unless BERTH_DATA_DIR was given. */
+  dataDir: string;
   output(): string;
   stop(): Promise<void>;
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Spawns `berth serve` on a free port and waits for its "Berth is at" line. */
+/**
+ * Spawns `berth serve` on a free port and waits for its "Berth is at" line. Its saved registries
+ * go to a fresh temporary folder (removed by `stop`) unless `env.BERTH_DATA_DIR` names one, so a
+ * test starts with what a first start shows and never touches the user's own list.
+ */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  const ownDataDir = env.BERTH_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'berth-app-data-'));
+  const dataDir = env.BERTH_DATA_DIR ?? ownDataDir!;
   const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, 'bin/berth.mjs'), 'serve', '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, BERTH_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -43,13 +53,16 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     url,
     origin: new URL(url).origin,
     pid: child.pid ?? 0,
+    dataDir,
     output: () => out,
-    stop: () =>
-      new Promise<void>((done) => {
+    stop: async () => {
+      await new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
-      }),
+      });
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    },
   };
 }
 

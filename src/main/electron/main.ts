@@ -5,8 +5,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, session } from 'electron';
+import { savedRegistries } from '../service/saved-registries';
 import { BerthService } from '../service/service';
 import { registerIpc } from './ipc';
+import { keychainCodec } from './keychain';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { APP_ENTRY_URL, hardenContents, hardenSession, originOf } from './security';
 import { createMainWindow } from './window';
@@ -34,10 +36,11 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     serveRenderer(RENDERER_DIR);
-    service = new BerthService({ cacheDir: join(app.getPath('userData'), 'cache') });
+    const registries = await savedRegistries(app.getPath('userData'), keychainCodec());
+    service = new BerthService({ cacheDir: join(app.getPath('userData'), 'cache'), registries });
     registerIpc(service, DEV_URL ? originOf(DEV_URL) : null);
     open();
     app.on('activate', () => {

@@ -40,6 +40,9 @@ export async function checkRegistry(client: RegistryClient, signal?: AbortSignal
     deleteEnabled: null,
     referrers: null,
     httpGarbageCollect: null,
+    // Filled by the service, which knows where the credentials came from.
+    credentials: null,
+    rateLimit: null,
   };
   try {
     const anon = await client.probe('GET', '/v2/', { auth: false, signal });

@@ -30,8 +30,20 @@ describe('BerthService', () => {
     expect(b.id).toBe(a.id);
     const list = await service.listRegistries();
     expect(list).toHaveLength(1);
-    expect(JSON.stringify(list)).not.toMatch(/s3cret|other|password/);
-    expect(list[0]).toEqual({ id: a.id, baseUrl: reg.url, host: reg.host, hasCredentials: true, username: 'alice', insecure: false });
+    expect(JSON.stringify(list)).not.toMatch(/s3cret|other/);
+    expect(list[0]).toEqual({
+      id: a.id,
+      name: reg.host,
+      baseUrl: reg.url,
+      host: reg.host,
+      auth: 'password',
+      hasCredentials: true,
+      username: 'alice',
+      insecure: false,
+      tls: { mode: 'verify' },
+      pinnedRepositories: [],
+      dockerHub: false,
+    });
     await service.removeRegistry(a.id);
     await expect(service.removeRegistry(a.id)).rejects.toMatchObject({ code: 'REGISTRY_UNKNOWN' });
   });

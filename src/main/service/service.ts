@@ -3,7 +3,6 @@
  * it through `dispatch`. Methods take an optional trailing AbortSignal that the shells pass when
  * their caller goes away (HTTP client disconnect); the contract itself stays signal-free.
  */
-import { randomBytes } from 'node:crypto';
 import type { BerthApi, PageOptions } from '../../shared/api';
 import type { CleanupPlan, CleanupResult, CleanupRules } from '../../shared/cleanup-types';
 import { BerthError } from '../../shared/errors';
@@ -15,6 +14,7 @@ import type {
   FileHandle,
   FileInfo,
   ManifestSummary,
+  NamespacePage,
   PushId,
   PushRequest,
   PushSummary,
@@ -22,23 +22,18 @@ import type {
   RegistryId,
   RegistryInfo,
   RegistryInput,
+  RegistryPatch,
+  SecretStorageInfo,
   TagDetail,
   TagsPage,
 } from '../../shared/types';
 import * as cleanup from '../cleanup/index';
 import * as registry from '../registry/index';
-import type { RegistryConfig } from '../registry/types';
 import { ServiceEvents } from './events';
 import { FileTable } from './files';
 import { defaultCacheDir } from './paths';
 import type { PushManagerLike } from './push-manager-like';
-
-interface HeldRegistry {
-  info: RegistryInfo;
-  /** Holds the secrets; never leaves main. */
-  config: RegistryConfig;
-  client: registry.RegistryClient;
-}
+import { RegistryBook, type RegistryBookOptions } from './registry-book';
 
 /** Options of BerthService. */
 export interface BerthServiceOptions {
@@ -48,13 +43,15 @@ export interface BerthServiceOptions {
   pushInProcess?: boolean;
   /** A ready PushManager (tests); otherwise one is created on the first push. */
   pushManager?: PushManagerLike;
+  /** Saved registries and secrets; default: kept in memory only (tests, embedding). */
+  registries?: RegistryBookOptions;
 }
 
-/** The BerthApi behind every shell: registries and file handles live here for the session. */
+/** The BerthApi behind every shell: saved registries, file handles, pushes. */
 export class BerthService implements BerthApi {
   /** push:progress / push:done, forwarded by the shells. */
   readonly events = new ServiceEvents();
-  private readonly registries = new Map<RegistryId, HeldRegistry>();
+  private readonly registries: RegistryBook;
   private readonly files = new FileTable();
   private readonly pushHandles = new Map<PushId, FileHandle>();
   private readonly pushRegistries = new Map<PushId, RegistryId>();
@@ -65,62 +62,71 @@ export class BerthService implements BerthApi {
   private closed = false;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
+    this.registries = new RegistryBook(options.registries);
     if (options.pushManager) this.attachPushManager(options.pushManager);
   }
 
   async listRegistries(): Promise<RegistryInfo[]> {
-    return [...this.registries.values()].map((r) => ({ ...r.info }));
+    return this.registries.list();
   }
 
   async addRegistry(input: RegistryInput): Promise<RegistryInfo> {
-    const config = registry.registryConfigFromInput(input);
-    // Adding the same address and user again updates it instead of making a twin.
-    const existing = [...this.registries.values()].find(
-      (r) => r.config.baseUrl === config.baseUrl && (r.config.username ?? '') === (config.username ?? ''),
-    );
-    const id = existing?.info.id ?? `r${randomBytes(8).toString('hex')}`;
-    if (existing) await existing.client.close();
-    const info: RegistryInfo = {
-      id,
-      baseUrl: config.baseUrl,
-      host: config.host,
-      hasCredentials: Boolean(config.username || config.password),
-      insecure: Boolean(config.insecure),
-      ...(config.username ? { username: config.username } : {}),
-    };
-    this.registries.set(id, { info, config, client: new registry.RegistryClient(config) });
-    return { ...info };
+    return this.registries.add(input);
+  }
+
+  async updateRegistry(id: RegistryId, patch: RegistryPatch): Promise<RegistryInfo> {
+    const info = await this.registries.update(id, patch);
+    this.cleanupReads.forget(id);
+    return info;
   }
 
   async removeRegistry(id: RegistryId): Promise<void> {
-    const held = this.held(id);
-    this.registries.delete(id);
+    await this.registries.remove(id);
     this.cleanupReads.forget(id);
-    await held.client.close();
+  }
+
+  async reorderRegistries(ids: RegistryId[]): Promise<RegistryInfo[]> {
+    return this.registries.reorder(ids);
   }
 
   async checkRegistry(id: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
-    return registry.checkRegistry(this.held(id).client, signal);
+    return this.registries.check(id, signal);
+  }
+
+  async pinRepository(id: RegistryId, repository: string, signal?: AbortSignal): Promise<RegistryInfo> {
+    return this.registries.pin(id, repository, signal);
+  }
+
+  async unpinRepository(id: RegistryId, repository: string): Promise<RegistryInfo> {
+    return this.registries.unpin(id, repository);
+  }
+
+  async listNamespace(id: RegistryId, namespace: string, page?: number, signal?: AbortSignal): Promise<NamespacePage> {
+    return this.registries.listNamespace(id, namespace, page, signal);
+  }
+
+  async getSecretStorage(): Promise<SecretStorageInfo> {
+    return this.registries.secretStorage();
   }
 
   async listRepositories(id: RegistryId, page?: PageOptions, signal?: AbortSignal): Promise<CatalogPage> {
-    return registry.listRepositories(this.held(id).client, page, signal);
+    return registry.listRepositories(await this.client(id), page, signal);
   }
 
   async listTags(id: RegistryId, repository: string, page?: PageOptions, signal?: AbortSignal): Promise<TagsPage> {
-    return registry.listTags(this.held(id).client, repository, page, signal);
+    return registry.listTags(await this.client(id), repository, page, signal);
   }
 
   async getTagDetail(id: RegistryId, repository: string, tag: string, signal?: AbortSignal): Promise<TagDetail> {
-    return registry.getTagDetail(this.held(id).client, repository, tag, signal);
+    return registry.getTagDetail(await this.client(id), repository, tag, signal);
   }
 
   async getManifest(id: RegistryId, repository: string, reference: string, signal?: AbortSignal): Promise<ManifestSummary> {
-    return registry.getManifestSummary(this.held(id).client, repository, reference, signal);
+    return registry.getManifestSummary(await this.client(id), repository, reference, signal);
   }
 
   async planDelete(id: RegistryId, repository: string, reference: string, signal?: AbortSignal): Promise<DeletePlan> {
-    return registry.planDelete(this.held(id).client, repository, reference, signal);
+    return registry.planDelete(await this.client(id), repository, reference, signal);
   }
 
   async deleteManifest(
@@ -130,13 +136,13 @@ export class BerthService implements BerthApi {
     confirmedTags: string[],
     signal?: AbortSignal,
   ): Promise<DeleteResult> {
-    const { client } = this.held(id);
+    const client = await this.client(id);
     this.cleanupReads.forget(id, repository);
     return registry.deleteManifest(client, repository, digest, confirmedTags, signal);
   }
 
   async planCleanup(id: RegistryId, repository: string, rules: CleanupRules, signal?: AbortSignal): Promise<CleanupPlan> {
-    return cleanup.planCleanup(this.held(id).client, repository, rules, {
+    return cleanup.planCleanup(await this.client(id), repository, rules, {
       signal,
       onProgress: (p) => this.events.emit('cleanup:progress', p),
       graph: this.cleanupReads.get(id, repository),
@@ -145,7 +151,7 @@ export class BerthService implements BerthApi {
   }
 
   async applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }, signal?: AbortSignal): Promise<CleanupResult> {
-    const { client } = this.held(id);
+    const client = await this.client(id);
     try {
       return await cleanup.applyCleanup(client, plan, {
         dryRun: options.dryRun,
@@ -159,7 +165,7 @@ export class BerthService implements BerthApi {
   }
 
   async runGarbageCollect(id: RegistryId, signal?: AbortSignal): Promise<{ ok: true; message: string }> {
-    return cleanup.runHttpGarbageCollect(this.held(id).client, signal);
+    return cleanup.runHttpGarbageCollect(await this.client(id), signal);
   }
 
   async inspectArchive(handle: FileHandle): Promise<ArchiveInfo> {
@@ -179,11 +185,11 @@ export class BerthService implements BerthApi {
 
   async startPush(request: PushRequest): Promise<PushId> {
     const entry = this.files.get(request.handle);
-    const held = this.held(request.registryId);
+    const { config } = await this.registries.client(request.registryId);
     const manager = await this.getPushManager();
     this.files.retain(request.handle);
     try {
-      const id = manager.start({ archivePath: entry.path, fileName: entry.name, registry: held.config, request });
+      const id = manager.start({ archivePath: entry.path, fileName: entry.name, registry: config, request });
       this.pushHandles.set(id, request.handle);
       this.pushRegistries.set(id, request.registryId);
       return id;
@@ -215,20 +221,14 @@ export class BerthService implements BerthApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const clients = [...this.registries.values()].map((r) => r.client.close());
-    this.registries.clear();
-    await Promise.allSettled(clients);
+    await this.registries.close();
     const manager = this.pushManager ?? (await this.pushManagerLoading?.catch(() => null));
     await manager?.close();
     await this.files.releaseAll();
   }
 
-  private held(id: RegistryId): HeldRegistry {
-    const held = this.registries.get(id);
-    if (!held) {
-      throw new BerthError('REGISTRY_UNKNOWN', 'That registry is not open in this session (it was removed or Berth restarted). Add it again.');
-    }
-    return held;
+  private async client(id: RegistryId): Promise<registry.RegistryClient> {
+    return (await this.registries.client(id)).client;
   }
 
   private getPushManager(): Promise<PushManagerLike> {

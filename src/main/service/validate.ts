@@ -35,12 +35,34 @@ const page = z.strictObject({
   n: z.number().int().min(1).max(1000).optional(),
   last: z.string().max(1024).optional(),
 });
-const registryInput = z.strictObject({
+const FINGERPRINT_RE = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
+const tlsSettings = z.strictObject({
+  mode: z.enum(['verify', 'ca', 'pin', 'skip']),
+  caPem: z
+    .string()
+    .max(1_000_000)
+    .refine((s) => s.includes('-----BEGIN CERTIFICATE-----'), 'expected PEM text with at least one "BEGIN CERTIFICATE" block')
+    .optional(),
+  caName: z.string().max(512).optional(),
+  pinSha256: z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .refine((s) => FINGERPRINT_RE.test(s), 'expected a SHA-256 fingerprint such as AB:CD:… (32 hex pairs)')
+    .optional(),
+});
+const registryFields = {
   url: z.string().trim().min(1, 'the registry address is empty').max(2048),
+  name: z.string().trim().max(200).optional(),
+  auth: z.enum(['auto', 'password', 'anonymous']).optional(),
   username: z.string().max(256).optional(),
   password: z.string().max(16384).optional(),
   insecure: z.boolean().optional(),
-});
+  tls: tlsSettings.optional(),
+};
+const registryInput = z.strictObject(registryFields);
+const registryPatch = z.strictObject({ ...registryFields, url: registryFields.url.optional() });
+/** A Docker Hub namespace (user or organisation). */
+const namespace = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,253}[a-z0-9])?$/, 'expected a Docker Hub user or organisation, e.g. library');
 /** `repo` or `repo:tag`, the form a push target takes inside one registry. */
 const pushTarget = z.string().refine((s) => {
   const i = s.lastIndexOf(':');
@@ -111,8 +133,14 @@ const spec = (...args: Arg[]) => args;
 export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   listRegistries: spec(),
   addRegistry: spec(['input', registryInput]),
+  updateRegistry: spec(['id', registryId], ['patch', registryPatch]),
   removeRegistry: spec(['id', registryId]),
+  reorderRegistries: spec(['ids', z.array(registryId).max(1000)]),
   checkRegistry: spec(['id', registryId]),
+  pinRepository: spec(['id', registryId], ['repository', z.string().trim().min(1, 'the repository name is empty').max(300)]),
+  unpinRepository: spec(['id', registryId], ['repository', z.string().max(300)]),
+  listNamespace: spec(['id', registryId], ['namespace', namespace], ['page', optional(z.number().int().min(1).max(100_000))]),
+  getSecretStorage: spec(),
   listRepositories: spec(['id', registryId], ['page', optional(page)]),
   listTags: spec(['id', registryId], ['repository', repository], ['page', optional(page)]),
   getTagDetail: spec(['id', registryId], ['repository', repository], ['tag', tag]),

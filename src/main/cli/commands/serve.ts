@@ -1,4 +1,6 @@
 /** `berth serve [--port N] [--open]`: the web shell, until Ctrl-C or SIGTERM. */
+import { defaultDataDir } from '../../service/paths';
+import { savedRegistries } from '../../service/saved-registries';
 import { BerthService } from '../../service/service';
 import { startWebServer } from '../../web/server';
 import { parseArgs } from '../args';
@@ -21,7 +23,8 @@ export async function runServe(argv: string[], io: CliIo, rendererDir: string): 
   });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const service = new BerthService();
+  // Outside Electron there is no keychain: passwords go to a file only this user can read.
+  const service = new BerthService({ registries: await savedRegistries(defaultDataDir()) });
   let server;
   try {
     server = await startWebServer({ port, service, rendererDir, open: args.flags.open === true });

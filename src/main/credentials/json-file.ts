@@ -1,0 +1,33 @@
+/** Small JSON files in the app's data folder: read (missing = null) and replaced atomically. */
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { BerthError } from '../../shared/errors';
+
+/** Parsed JSON of `path`, or null when the file does not exist. */
+export async function readJsonFile<T>(path: string): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new BerthError('CREDENTIALS_UNREADABLE', `Cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}). Check the file's permissions.`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new BerthError('CREDENTIALS_UNREADABLE', `${path} is not valid JSON. Fix it or move it away; Berth will start with a fresh one.`);
+  }
+}
+
+/**
+ * Writes through a temporary file and a rename, so a crash never leaves half a file; the mode is
+ * set before any content is written (secrets are never readable by others, even for a moment).
+ */
+export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, text, { mode });
+  await chmod(tmp, mode);
+  await rename(tmp, path);
+}

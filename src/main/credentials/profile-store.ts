@@ -1,0 +1,152 @@
+/**
+ * Saved registries ("profiles"), in the user's order, in `registries.json` in the app's data
+ * folder. No secret is ever written here (see secret-store.ts). On first start the list holds
+ * the registry local setups already name: `REGISTRY_URL` (`REGISTRY_INSECURE=true` allowing
+ * http), else `http://localhost:5000`, the address of the project's compose file.
+ */
+import { randomBytes } from 'node:crypto';
+import { BerthError } from '../../shared/errors';
+import type { AuthMode, RegistryId, TlsSettings } from '../../shared/types';
+import { readJsonFile, writeFileAtomic } from './json-file';
+
+/** One saved registry as written to disk. */
+export interface Profile {
+  id: RegistryId;
+  name: string;
+  /** What the user typed, normalised to an origin (`http://localhost:5000`, `docker.io`). */
+  url: string;
+  auth: AuthMode;
+  username?: string;
+  insecure: boolean;
+  tls: TlsSettings;
+  pinnedRepositories: string[];
+}
+
+interface ProfilesFile {
+  version: 1;
+  registries: Profile[];
+}
+
+/** The address compose files and tutorials use for a local registry. */
+export const DEFAULT_REGISTRY_URL = 'http://localhost:5000';
+
+/** The profile a first start begins with, from the environment local registry setups use. */
+export function firstStartProfile(env: NodeJS.ProcessEnv = process.env): Omit<Profile, 'id'> {
+  const url = env.REGISTRY_URL?.trim() || DEFAULT_REGISTRY_URL;
+  return {
+    name: '',
+    url,
+    auth: 'auto',
+    insecure: /^(1|true|yes)$/i.test(env.REGISTRY_INSECURE?.trim() ?? ''),
+    tls: { mode: 'verify' },
+    pinnedRepositories: [],
+  };
+}
+
+/** A fresh registry id. */
+export function newRegistryId(): RegistryId {
+  return `r${randomBytes(8).toString('hex')}`;
+}
+
+/** The saved registries, in memory and (when `path` is set) on disk after every change. */
+export class ProfileStore {
+  private chain: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly path: string | null,
+    private profiles: Profile[],
+    /** True when this start created the list (first start). */
+    readonly created: boolean,
+  ) {}
+
+  /**
+   * Reads `path`; a missing file means first start: the list begins with `seed` (when given).
+   * A memory-only store (`path` null) begins with `seed` too.
+   */
+  static async open(path: string | null, seed?: Omit<Profile, 'id'>): Promise<ProfileStore> {
+    const file = path ? await readJsonFile<ProfilesFile>(path) : null;
+    if (file) {
+      if (!Array.isArray(file.registries)) {
+        throw new BerthError('CREDENTIALS_UNREADABLE', `${path} is not a Berth registries file. Move it away and Berth will start with a fresh list.`);
+      }
+      return new ProfileStore(path, file.registries.filter(isProfile), false);
+    }
+    const store = new ProfileStore(path, seed ? [{ ...seed, id: newRegistryId() }] : [], true);
+    if (path && seed) await store.save();
+    return store;
+  }
+
+  /** A store that forgets everything when the process ends (tests, and `new BerthService()`). */
+  static memory(profiles: Profile[] = []): ProfileStore {
+    return new ProfileStore(null, profiles.map(copy), false);
+  }
+
+  list(): Profile[] {
+    return this.profiles.map(copy);
+  }
+
+  get(id: RegistryId): Profile | undefined {
+    const p = this.profiles.find((x) => x.id === id);
+    return p && copy(p);
+  }
+
+  async add(profile: Profile): Promise<void> {
+    this.profiles.push(copy(profile));
+    await this.save();
+  }
+
+  async replace(profile: Profile): Promise<void> {
+    const i = this.profiles.findIndex((x) => x.id === profile.id);
+    if (i < 0) throw unknown();
+    this.profiles[i] = copy(profile);
+    await this.save();
+  }
+
+  async remove(id: RegistryId): Promise<void> {
+    this.profiles = this.profiles.filter((x) => x.id !== id);
+    await this.save();
+  }
+
+  /** Puts the profiles in the order of `ids`, which must name each saved registry exactly once. */
+  async reorder(ids: RegistryId[]): Promise<void> {
+    const byId = new Map(this.profiles.map((p) => [p.id, p]));
+    if (ids.length !== byId.size || new Set(ids).size !== ids.length || ids.some((id) => !byId.has(id))) {
+      throw new BerthError('INVALID_ARGUMENT', 'The new order must name every saved registry exactly once. Reload the list and try again.');
+    }
+    this.profiles = ids.map((id) => byId.get(id)!);
+    await this.save();
+  }
+
+  /** Writes are queued so two quick changes never interleave on disk. */
+  private save(): Promise<void> {
+    if (!this.path) return Promise.resolve();
+    const path = this.path;
+    const text = `${JSON.stringify({ version: 1, registries: this.profiles } satisfies ProfilesFile, null, 2)}\n`;
+    this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(path, text, 0o600));
+    return this.chain;
+  }
+}
+
+function copy(p: Profile): Profile {
+  return { ...p, tls: { ...p.tls }, pinnedRepositories: [...p.pinnedRepositories] };
+}
+
+/** Drops entries a hand edit broke instead of failing the whole start. */
+function isProfile(v: unknown): v is Profile {
+  const p = v as Profile;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.id === 'string' &&
+    typeof p.url === 'string' &&
+    typeof p.name === 'string' &&
+    ['auto', 'password', 'anonymous'].includes(p.auth) &&
+    typeof p.tls === 'object' &&
+    p.tls !== null &&
+    Array.isArray(p.pinnedRepositories)
+  );
+}
+
+function unknown(): BerthError {
+  return new BerthError('REGISTRY_UNKNOWN', 'That registry is no longer saved (it was removed). Reload the list.');
+}

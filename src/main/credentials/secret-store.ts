@@ -1,0 +1,99 @@
+/**
+ * Passwords of saved registries. In Electron they are encrypted with `safeStorage` (the OS
+ * keychain); elsewhere (web shell, CLI) they sit in a file only the user may read (mode 0600),
+ * and the UI says so. Never sent to the renderer.
+ */
+import { BerthError } from '../../shared/errors';
+import type { SecretStorageInfo } from '../../shared/types';
+import { readJsonFile, writeFileAtomic } from './json-file';
+
+/** How secrets are turned into what is written to disk (Electron passes safeStorage). */
+export interface SecretCodec {
+  kind: SecretStorageInfo['kind'];
+  encode(plain: string): string;
+  decode(stored: string): string;
+}
+
+/** Stores secrets as they are; the file's mode is what protects them. */
+export const PLAIN_CODEC: SecretCodec = { kind: 'file', encode: (s) => s, decode: (s) => s };
+
+interface StoredSecret {
+  kind: SecretStorageInfo['kind'];
+  value: string;
+}
+interface SecretsFile {
+  version: 1;
+  secrets: Record<string, StoredSecret>;
+}
+
+/** Why a saved secret cannot be used in this shell (it was written by the other one). */
+export class UnreadableSecret {
+  constructor(readonly reason: string) {}
+}
+
+/** Secrets keyed by registry id, kept in one file (or only in memory when `path` is null). */
+export class SecretStore {
+  private constructor(
+    private readonly path: string | null,
+    private readonly codec: SecretCodec,
+    private readonly secrets: Record<string, StoredSecret>,
+  ) {}
+
+  /** Reads the file (a missing file is an empty store). */
+  static async open(path: string | null, codec: SecretCodec = PLAIN_CODEC): Promise<SecretStore> {
+    const file = path ? await readJsonFile<SecretsFile>(path) : null;
+    if (file && (typeof file !== 'object' || typeof file.secrets !== 'object' || file.secrets === null)) {
+      throw new BerthError('CREDENTIALS_UNREADABLE', `${path} is not a Berth secrets file. Move it away and type the passwords again.`);
+    }
+    return new SecretStore(path, codec, { ...(file?.secrets ?? {}) });
+  }
+
+  /** A store that forgets everything when the process ends. */
+  static memory(): SecretStore {
+    return new SecretStore(null, PLAIN_CODEC, {});
+  }
+
+  /** Where secrets live in this shell (shown in the registry form). */
+  get info(): SecretStorageInfo {
+    return { kind: this.codec.kind, path: this.path ?? '(memory only)' };
+  }
+
+  has(id: string): boolean {
+    return id in this.secrets;
+  }
+
+  /** The secret, undefined when none, or why it cannot be read here. */
+  get(id: string): string | undefined | UnreadableSecret {
+    const stored = this.secrets[id];
+    if (!stored) return undefined;
+    if (stored.kind !== this.codec.kind) {
+      return new UnreadableSecret(
+        stored.kind === 'safeStorage'
+          ? 'The password was saved by the desktop app, encrypted with the system keychain; the web shell cannot read it. Type it again here.'
+          : 'The password was saved by the web shell; type it again in the desktop app to keep it encrypted.',
+      );
+    }
+    try {
+      return this.codec.decode(stored.value);
+    } catch {
+      return new UnreadableSecret('The saved password could not be decrypted (the system keychain changed?). Type it again in the registry settings.');
+    }
+  }
+
+  async set(id: string, plain: string): Promise<void> {
+    this.secrets[id] = { kind: this.codec.kind, value: this.codec.encode(plain) };
+    await this.save();
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(id in this.secrets)) return;
+    delete this.secrets[id];
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    if (!this.path) return;
+    const file: SecretsFile = { version: 1, secrets: this.secrets };
+    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  }
+}
