@@ -1,4 +1,7 @@
 /** The CLI's commands in-process against a real registry (the spawned binary is bin.test.ts). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../e2e/support/ports';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
@@ -9,6 +12,11 @@ import { captureIo } from './test-support';
 let reg: RunningRegistry;
 let auth: RunningRegistry;
 let webDigest: string;
+
+// Never the user's own `docker login`: each test says which docker config it has.
+const noDockerLogin = mkdtempSync(join(tmpdir(), 'berth-cli-docker-'));
+process.env.DOCKER_CONFIG = noDockerLogin;
+process.env.REGISTRY_AUTH_FILE = join(noDockerLogin, 'podman-auth.json');
 
 beforeAll(async () => {
   [reg, auth] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' })]);
@@ -24,6 +32,8 @@ afterAll(async () => {
   await Promise.all([reg?.stop(), auth?.stop()]);
   delete process.env.BERTH_USERNAME;
   delete process.env.BERTH_PASSWORD;
+  delete process.env.DOCKER_CONFIG;
+  delete process.env.REGISTRY_AUTH_FILE;
 });
 
 async function run(argv: string[], opts?: { tty?: boolean; input?: string }) {
@@ -50,6 +60,18 @@ describe('berth ls / tags / inspect', () => {
     expect(json).toMatchObject({ kind: 'image', digest: webDigest, repository: 'team/web' });
     const index = await run(['inspect', `${reg.host}/team/multi:1.0`]);
     expect(index.out).toContain('linux/arm64/v8');
+  });
+
+  it('uses `docker login` credentials for the host when BERTH_USERNAME is not set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-cli-docker-'));
+    const entry = { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [`https://${auth.host}`]: entry } }));
+    process.env.DOCKER_CONFIG = dir;
+    try {
+      expect(await run(['ls', auth.host])).toMatchObject({ code: 0, out: 'private/app\n' });
+    } finally {
+      process.env.DOCKER_CONFIG = noDockerLogin;
+    }
   });
 
   it('reads credentials from BERTH_USERNAME / BERTH_PASSWORD', async () => {

@@ -1,11 +1,13 @@
 /**
  * How CLI commands name registries and images, and how they get a client: credentials come from
- * BERTH_USERNAME / BERTH_PASSWORD (never from the command line, where `ps` would show them).
+ * BERTH_USERNAME / BERTH_PASSWORD (never from the command line, where `ps` would show them), else
+ * from `docker login` / `podman login`.
  */
 import { readFile } from 'node:fs/promises';
 import { BerthError } from '../../shared/errors';
 import { parseReference, registryConfigFromInput, RegistryClient } from '../registry/index';
 import type { RegistryConfig } from '../registry/types';
+import { lookupCredentials } from '../credentials/lookup';
 import { UsageError } from './io';
 
 /** Flags shared by every registry command. */
@@ -54,11 +56,20 @@ function safeUrl(s: string): URL {
   }
 }
 
-/** Registry config from the argument, env credentials and flags. */
+/**
+ * Registry config from the argument, credentials and flags. Credentials: BERTH_USERNAME /
+ * BERTH_PASSWORD when set, else what `docker login` / `podman login` stored for the host.
+ */
 export async function configFor(registry: string, flags: Record<string, string | boolean>): Promise<RegistryConfig> {
   const username = process.env.BERTH_USERNAME || undefined;
   const password = process.env.BERTH_PASSWORD || undefined;
   const config = registryConfigFromInput({ url: registry, username, password, insecure: flags.insecure === true });
+  if (username === undefined) {
+    const found = await lookupCredentials(config.host);
+    if (found?.username !== undefined) config.username = found.username;
+    if (found?.password !== undefined) config.password = found.password;
+    if (found?.identityToken !== undefined) config.identityToken = found.identityToken;
+  }
   // On the command line --insecure keeps meaning both plain http and unverified TLS.
   if (flags.insecure === true) config.tlsSkipVerify = true;
   if (typeof flags['ca-file'] === 'string') {

@@ -6,7 +6,7 @@
 import { basename, resolve } from 'node:path';
 import { BerthError, toWireError, type WireError } from '../../../shared/errors';
 import type { Compression, PushOutcome, PushProgress, PushRequest } from '../../../shared/types';
-import { registryConfigFromInput } from '../../registry/reference';
+import { configFor } from '../target';
 import { runPush } from '../../push/run';
 import { defaultCacheDir } from '../../service/paths';
 
@@ -105,14 +105,7 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
   let registry;
   try {
     args = parsePushArgs(argv);
-    registry = registryConfigFromInput({
-      url: args.registryUrl,
-      username: process.env.BERTH_USERNAME || undefined,
-      password: process.env.BERTH_PASSWORD || undefined,
-      insecure: args.insecure,
-    });
-    // On the command line --insecure keeps meaning both plain http and unverified TLS (as in cli/target.ts).
-    if (args.insecure) registry.tlsSkipVerify = true;
+    registry = await configFor(args.registryUrl, { insecure: args.insecure });
   } catch (err) {
     printError(io, json, toWireError(err));
     return 2;
