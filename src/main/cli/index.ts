@@ -23,7 +23,7 @@ Options of ls, tags, inspect, rm:
   --insecure      allow plain http / unverified TLS to a non-loopback registry
   --ca-file FILE  trust this CA certificate (PEM) for the registry
 
-Credentials come from BERTH_USERNAME and BERTH_PASSWORD, else from `docker login` / `podman login`.
+Credentials come from BERTH_USERNAME and BERTH_PASSWORD, else from what "docker login" or "podman login" saved.
 Errors print one line "error CODE: message" and exit 1; usage errors exit 2.
 `;
 
