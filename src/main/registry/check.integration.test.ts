@@ -41,6 +41,8 @@ describe('checkRegistry', () => {
       deleteEnabled: true,
       referrers: false,
       httpGarbageCollect: false,
+      credentials: null,
+      rateLimit: null,
     });
     // The delete probe removed nothing.
     const c = clientFor(open);
