@@ -31,3 +31,23 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
   await chmod(tmp, mode);
   await rename(tmp, path);
 }
+
+/**
+ * Reads a file of the app's own; one that is not valid JSON (a crash of another program, a bad
+ * hand edit) is renamed to `NAME.broken-TIME` — kept, not lost — and the app starts without it.
+ * Returns the data (null when missing or set aside) and where a broken file went.
+ */
+export async function readOwnJsonFile<T>(path: string, isValid: (v: unknown) => boolean): Promise<{ data: T | null; setAside?: string }> {
+  let data: unknown = null;
+  let broken = false;
+  try {
+    data = await readJsonFile<unknown>(path);
+  } catch (err) {
+    if (!(err instanceof BerthError) || !/not valid JSON/.test(err.message)) throw err;
+    broken = true;
+  }
+  if (!broken && (data === null || isValid(data))) return { data: data as T | null };
+  const setAside = `${path}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, setAside);
+  return { data: null, setAside };
+}

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { AuthMode, RegistryId, TlsSettings } from '../../shared/types';
-import { readJsonFile, writeFileAtomic } from './json-file';
+import { readOwnJsonFile, writeFileAtomic } from './json-file';
 
 /** One saved registry as written to disk. */
 export interface Profile {
@@ -57,6 +57,8 @@ export class ProfileStore {
     private profiles: Profile[],
     /** True when this start created the list (first start). */
     readonly created: boolean,
+    /** Where an unreadable registries.json was moved to on this start, if one was. */
+    readonly setAside?: string,
   ) {}
 
   /**
@@ -64,14 +66,11 @@ export class ProfileStore {
    * A memory-only store (`path` null) begins with `seed` too.
    */
   static async open(path: string | null, seed?: Omit<Profile, 'id'>): Promise<ProfileStore> {
-    const file = path ? await readJsonFile<ProfilesFile>(path) : null;
-    if (file) {
-      if (!Array.isArray(file.registries)) {
-        throw new BerthError('CREDENTIALS_UNREADABLE', `${path} is not a Berth registries file. Move it away and Berth will start with a fresh list.`);
-      }
-      return new ProfileStore(path, file.registries.filter(isProfile), false);
-    }
-    const store = new ProfileStore(path, seed ? [{ ...seed, id: newRegistryId() }] : [], true);
+    const { data: file, setAside } = path
+      ? await readOwnJsonFile<ProfilesFile>(path, (v) => Array.isArray((v as ProfilesFile | null)?.registries))
+      : { data: null };
+    if (file) return new ProfileStore(path, file.registries.filter(isProfile), false);
+    const store = new ProfileStore(path, seed ? [{ ...seed, id: newRegistryId() }] : [], true, setAside);
     if (path && seed) await store.save();
     return store;
   }

@@ -3,9 +3,8 @@
  * keychain); elsewhere (web shell, CLI) they sit in a file only the user may read (mode 0600),
  * and the UI says so. Never sent to the renderer.
  */
-import { BerthError } from '../../shared/errors';
 import type { SecretStorageInfo } from '../../shared/types';
-import { readJsonFile, writeFileAtomic } from './json-file';
+import { readOwnJsonFile, writeFileAtomic } from './json-file';
 
 /** How secrets are turned into what is written to disk (Electron passes safeStorage). */
 export interface SecretCodec {
@@ -37,15 +36,15 @@ export class SecretStore {
     private readonly path: string | null,
     private readonly codec: SecretCodec,
     private readonly secrets: Record<string, StoredSecret>,
+    /** Where an unreadable secrets.json was moved to on this start, if one was. */
+    readonly setAside?: string,
   ) {}
 
   /** Reads the file (a missing file is an empty store). */
   static async open(path: string | null, codec: SecretCodec = PLAIN_CODEC): Promise<SecretStore> {
-    const file = path ? await readJsonFile<SecretsFile>(path) : null;
-    if (file && (typeof file !== 'object' || typeof file.secrets !== 'object' || file.secrets === null)) {
-      throw new BerthError('CREDENTIALS_UNREADABLE', `${path} is not a Berth secrets file. Move it away and type the passwords again.`);
-    }
-    return new SecretStore(path, codec, { ...(file?.secrets ?? {}) });
+    const isFile = (v: unknown) => typeof (v as SecretsFile | null)?.secrets === 'object' && (v as SecretsFile).secrets !== null;
+    const { data: file, setAside } = path ? await readOwnJsonFile<SecretsFile>(path, isFile) : { data: null };
+    return new SecretStore(path, codec, { ...(file?.secrets ?? {}) }, setAside);
   }
 
   /** A store that forgets everything when the process ends. */

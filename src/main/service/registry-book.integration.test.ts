@@ -155,3 +155,20 @@ describe('saved registries', () => {
     expect(await s.addRegistry({ url: 'http://registry.lan:5000', insecure: true })).toMatchObject({ insecure: true });
   });
 });
+
+describe('broken data files', () => {
+  it('are set aside (kept) and a fresh list starts, with a warning naming where they went', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'registries.json'), '{"version":1,"registries":[');
+    await writeFile(join(dir, 'secrets.json'), '"just a string"');
+    const warnings: string[] = [];
+    const options = await savedRegistries(dir, undefined, { HOME: dir }, (m) => warnings.push(m));
+    const s = new BerthService({ registries: options });
+    services.push(s);
+    expect((await s.listRegistries()).map((r) => r.baseUrl)).toEqual(['http://localhost:5000']);
+    expect(warnings).toHaveLength(2);
+    const kept = /kept as (\S+registries\.json\.broken-\S+) and/.exec(warnings[0]!)?.[1];
+    expect(await readFile(kept!, 'utf8')).toBe('{"version":1,"registries":[');
+    expect(warnings[1]).toMatch(/secrets\.json\.broken-.*Type the passwords again/);
+  });
+});
