@@ -67,6 +67,22 @@ describe('a self-signed registry', () => {
     expect(await v2(reg, { tlsSkipVerify: true })).toBe(200);
   });
 
+  it('keeps a pin and a CA across many connections (a resumed TLS session shows no certificate)', async () => {
+    const { sha256 } = await inspectCertificate(reg.url, { baseUrl: reg.url, host: reg.host });
+    for (const config of [{ pinSha256: sha256 }, { caPem: reg.caPem }]) {
+      const c = new RegistryClient({ baseUrl: reg.url, host: reg.host, ...config });
+      try {
+        // Sequential closes force new connections; undici would resume the session from the third on.
+        for (let i = 0; i < 5; i++) {
+          const statuses = await Promise.all(Array.from({ length: 6 }, () => c.probe('GET', '/v2/', { headers: { connection: 'close' } }).then((r) => r.status)));
+          expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+        }
+      } finally {
+        await c.close();
+      }
+    }
+  });
+
   it("keeps the CLI's --insecure meaning unverified TLS too", async () => {
     const loose = await configFor(reg.url, { insecure: true });
     expect(loose).toMatchObject({ insecure: true, tlsSkipVerify: true });

@@ -87,7 +87,10 @@ export interface ConnectorOptions {
  * passed the config's check, so nothing (not even a request line) goes to an unaccepted server.
  */
 export function connectorFor(config: RegistryConfig, opts: ConnectorOptions = {}): BuildConnector.connector {
-  const base = buildConnector({ ...tlsOptions(config), timeout: opts.timeoutMs ?? 10_000 });
+  // A resumed TLS session has no peer certificate (getPeerCertificate() is {}), so a pin could not
+  // be checked on undici's third and later connections: pinned registries never resume sessions.
+  const sessions = config.pinSha256 ? { maxCachedSessions: 0 } : {};
+  const base = buildConnector({ ...tlsOptions(config), ...sessions, timeout: opts.timeoutMs ?? 10_000 });
   return (options, callback) => {
     base(options, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('no socket'), null);
