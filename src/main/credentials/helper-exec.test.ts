@@ -65,9 +65,11 @@ describe('finding a helper', () => {
     const err = await failure(findHelper('berth-absent', opts));
     expect(err.code).toBe('CREDENTIAL_HELPER_FAILED');
     expect(err.message).toMatch(/docker-credential-berth-absent \(credHelpers in ~\/\.docker\/config\.json\) was not found/);
-    expect(err.message).toContain(bin);
-    expect(err.message).toContain('/usr/local/bin');
-    expect(err.message).toMatch(/and \d+ more/);
+    // The usual install folders by name, the PATH folders (here: `bin` and the system ones) counted.
+    expect(err.message).toContain('/usr/local/bin, /opt/homebrew/bin');
+    expect(err.message).toContain('~/.docker/bin');
+    expect(err.message).toMatch(/and [1-9]\d* other folders? on PATH/);
+    expect((err.detail as { searched: string[] }).searched).toContain(bin);
     expect(err.message).toMatch(/Install it .* choose "anonymous" or type a username and password/);
     expect((err.detail as { searched: string[] }).searched).toContain('/snap/bin');
   });

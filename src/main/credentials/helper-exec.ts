@@ -85,11 +85,13 @@ export async function findHelper(name: string, opts: HelperRunOptions): Promise<
     const candidate = join(dir, file);
     if (await isExecutable(candidate, win)) return candidate;
   }
-  const shown = dirs.slice(0, 8).map((d) => tildePath(d, opts.home));
-  const more = dirs.length > shown.length ? ` and ${dirs.length - shown.length} more` : '';
+  // The usual install folders are what a person recognises; PATH (often long) is only counted.
+  const usualDirs = helperSearchDirs({}, opts.home, platform);
+  const onPath = dirs.filter((d) => !usualDirs.includes(d)).length;
+  const usual = usualDirs.map((d) => tildePath(d, opts.home));
   throw new BerthError(
     'CREDENTIAL_HELPER_FAILED',
-    `The credential helper ${program} (${opts.via}) was not found; looked in ${shown.join(', ')}${more}. ` +
+    `The credential helper ${program} (${opts.via}) was not found; looked in ${usual.join(', ')} and ${onPath} other folder${onPath === 1 ? '' : 's'} on PATH. ` +
       `Install it or put it in one of those folders, or open the registry's settings and choose "anonymous" or type a username and password.`,
     { helper: program, searched: dirs },
   );

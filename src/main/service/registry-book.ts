@@ -178,7 +178,7 @@ export class RegistryBook {
       config.username = profile.username;
       if (secret !== undefined) config.password = secret;
       const where = this.secrets.info.kind === 'safeStorage' ? 'the system keychain' : this.secrets.info.path;
-      return { kind: 'saved', username: profile.username, description: `typed into Berth (password in ${where})` };
+      return { kind: 'saved', username: profile.username, description: `the password saved in Berth (${where})` };
     }
     const found = await lookupCredentials(config.host, { env: this.options.env });
     if (!found) return { kind: 'none', description: `no docker login or podman login for ${config.host}: anonymous` };

@@ -40,18 +40,43 @@ function reachability(check: RegistryCheck, info: RegistryInfo | undefined): Doc
   const base = info?.baseUrl ?? 'the registry';
   if (check.reachable) return { key: 'reachable', label: 'Reachable', verdict: 'ok', value: 'GET /v2/ answered' };
   const code = check.error?.code;
-  const tls = code === 'TLS_UNTRUSTED' || code === 'TLS_FAILURE';
+  if (code === 'TLS_UNTRUSTED' || code === 'TLS_FAILURE' || code === 'TLS_PIN_MISMATCH') {
+    return { key: 'reachable', label: 'Reachable', verdict: 'fail', value: `${code}: ${check.error!.message}`, fix: tlsFix(code, info) };
+  }
+  if (code === 'CREDENTIAL_HELPER_FAILED' || code === 'CREDENTIALS_UNREADABLE') {
+    // Nothing was sent: the registry may be fine, so no "is it running?" advice (the panel above has the message).
+    return {
+      key: 'reachable',
+      label: 'Reachable',
+      verdict: 'fail',
+      value: `not checked (${code})`,
+      fix: { text: 'Berth could not look up the credentials for this registry, so it did not contact it. Fix the credential helper or Docker config named above, or use “Edit registry” to choose anonymous access or a username and password.' },
+    };
+  }
   return {
     key: 'reachable',
     label: 'Reachable',
     verdict: 'fail',
     value: check.error ? `${check.error.code}: ${check.error.message}` : 'no answer',
-    fix: tls
-      ? { text: 'The registry’s TLS certificate is not trusted. Install its CA on this machine, or (for a test registry only) remove it and add it again with “insecure” allowed.' }
-      : {
-          text: 'Check that the registry is running and the address is right; from this machine this must answer with HTTP 200 or 401:',
-          snippets: [{ label: 'Check from a terminal', code: `curl -i ${base}/v2/` }],
-        },
+    fix: {
+      text: 'Check that the registry is running and the address is right; from this machine this must answer with HTTP 200 or 401:',
+      snippets: [{ label: 'Check from a terminal', code: `curl -i ${base}/v2/` }],
+    },
+  };
+}
+
+/** TLS problems are fixed in the registry's own TLS settings, never by re-adding it. */
+function tlsFix(code: 'TLS_UNTRUSTED' | 'TLS_FAILURE' | 'TLS_PIN_MISMATCH', info: RegistryInfo | undefined): Fix {
+  const where = `“Edit registry” → TLS${info ? ` for ${info.name}` : ''}`;
+  if (code === 'TLS_PIN_MISMATCH') {
+    return { text: `The registry presents a different certificate from the one you trusted. If its administrator renewed it, compare the new fingerprint and choose “Trust this certificate”; otherwise someone may be intercepting the connection. To trust its CA instead, use ${where} → “Trust a CA file”.` };
+  }
+  if (code === 'TLS_FAILURE') {
+    return { text: `The TLS handshake failed. Check that the registry serves HTTPS on this port (or, for plain http to another machine, tick “Insecure (http)” in ${where}).` };
+  }
+  return {
+    text: `The registry’s TLS certificate is not trusted. In ${where}, choose “Trust a CA file” with the CA that signed it, or “Trust the certificate it presents” after comparing its fingerprint with the registry’s:`,
+    snippets: [{ label: 'Fingerprint, on the registry’s host', code: 'openssl x509 -noout -fingerprint -sha256 -in <certificate.pem>' }],
   };
 }
 
@@ -64,15 +89,18 @@ function auth(check: RegistryCheck, info: RegistryInfo | undefined): DoctorItem 
     return { key: 'auth', label: 'Auth scheme', verdict: 'fail', value, fix: { text: `${check.error.message} (${check.error.code})` } };
   }
   const host = info?.host ?? '<registry>';
-  const how = info?.hasCredentials
-    ? `The stored credentials for ${info.username ?? 'this account'} were refused. Remove this registry and add it again with the right username and password (or an access token as the password).`
-    : 'The registry wants credentials. Remove this registry and add it again with a username and password (or an access token as the password); Berth keeps them in main, never in the page.';
+  const how =
+    info?.auth === 'password' && info.hasCredentials
+      ? `The saved credentials for ${info.username ?? 'this account'} were refused. Use “Edit registry” and type the right password (or an access token as the password).`
+      : info?.auth === 'auto'
+        ? `The registry wants credentials and none were found for ${host}. Run \`docker login ${host}\`, or use “Edit registry” → “Username and password”.`
+        : 'The registry wants credentials. Use “Edit registry” → “Username and password” (an access token works as the password); Berth keeps them in main, never in the page.';
   return {
     key: 'auth',
     label: 'Auth scheme',
     verdict: 'fail',
     value,
-    fix: { text: `${how} They are the same ones \`docker login ${host}\` takes.` },
+    fix: { text: info?.auth === 'auto' ? how : `${how} They are the same ones \`docker login ${host}\` takes.` },
   };
 }
 
@@ -98,7 +126,7 @@ export function diagnose(check: RegistryCheck, info?: RegistryInfo): DoctorItem[
     value: yesNo(check.catalog, 'yes (_catalog lists repositories)', 'no'),
     fix:
       check.catalog === false
-        ? { text: 'This registry does not list its repositories (Docker Hub, GHCR and registries whose token server withholds registry:catalog:*). Type a repository name (“Open by name”) to browse it.' }
+        ? { text: 'This registry does not list its repositories (Docker Hub, GHCR and registries whose token server withholds registry:catalog:*). Add the repositories you use with “Add repository” below; Berth keeps them in the list.' }
         : undefined,
   });
   items.push({

@@ -1,4 +1,4 @@
-/** The catalog, grouped by namespace, filtered, virtualized, loaded page by page. */
+/** The catalog, grouped by namespace, filtered, virtualized, loaded page by page; pinned repositories without one. */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -6,10 +6,12 @@ import { plural } from '../app/format';
 import { routeHref } from '../app/route';
 import { Busy, EmptyState, ErrorState, SkeletonRows } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
-import { registryCheckQuery } from '../registries/queries';
+import { registriesQuery, registryCheckQuery } from '../registries/queries';
 import { groupRepositories, type RepoRow } from './group';
 import { OpenByName } from './OpenByName';
-import { catalogQuery, NO_CATALOG_CODES } from './queries';
+import { catalogMissing } from './no-catalog';
+import { PinnedRepositories } from './PinnedRepositories';
+import { catalogQuery } from './queries';
 import './repositories.css';
 
 const ROW_HEIGHT = 28;
@@ -23,6 +25,8 @@ export function RepositoryList(props: { registryId: string }) {
   const { registryId } = props;
   const catalog = useInfiniteQuery(catalogQuery(registryId));
   const check = useQuery(registryCheckQuery(registryId));
+  const registries = useQuery(registriesQuery());
+  const info = registries.data?.find((r) => r.id === registryId);
   const [filter, setFilter] = useState('');
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
 
@@ -40,10 +44,12 @@ export function RepositoryList(props: { registryId: string }) {
 
   const catalogErrorCode = catalog.error ? asBerthError(catalog.error).code : null;
   const noCatalog =
-    (catalogErrorCode !== null && NO_CATALOG_CODES.has(catalogErrorCode)) ||
-    (check.data?.catalog === false && !names?.length);
+    catalogMissing(catalogErrorCode, check.data, info) ||
+    // Not signed in, a refused catalog is a sign-in problem: the catalog's own error says so.
+    (check.data?.catalog === false && (check.data.authenticated || !!info?.dockerHub) && !names?.length);
 
   if (noCatalog) {
+    if (info) return <PinnedRepositories info={info} />;
     return (
       <section className="repositories" aria-labelledby="repos-heading">
         <h2 id="repos-heading" className="section-title">
@@ -51,10 +57,6 @@ export function RepositoryList(props: { registryId: string }) {
         </h2>
         <div className="state state-empty" data-testid="no-catalog">
           <div className="state-title">This registry has no catalog</div>
-          <div className="state-message">
-            It does not list its repositories (Docker Hub and GHCR don't, and some registries turn the catalog off).
-            Type the name of a repository to open it.
-          </div>
           <OpenByName registryId={registryId} />
         </div>
       </section>

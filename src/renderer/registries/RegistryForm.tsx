@@ -1,0 +1,138 @@
+/** The registry form shared by "Add registry" and "Edit registry": name, URL, sign-in, TLS. */
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import type { AuthMode, RegistryInfo } from '../../shared/types';
+import { asBerthError } from '../app/unwrap';
+import { formProblem, type RegistryFormValues } from './form-state';
+import { secretStorageQuery } from './queries';
+import { secretStorageText } from './status';
+import { TlsFields } from './TlsFields';
+import './registries.css';
+
+const AUTH_MODES: { mode: AuthMode; label: string; hint: string }[] = [
+  { mode: 'auto', label: 'Docker credentials (automatic)', hint: 'Whatever docker login or podman login stored for this host; anonymous when there is none.' },
+  { mode: 'password', label: 'Username and password', hint: 'Typed here; an access token works as the password.' },
+  { mode: 'anonymous', label: 'Anonymous', hint: 'Never send credentials.' },
+];
+
+/** Where passwords go, said next to the password field. */
+function SecretStorageHint() {
+  const storage = useQuery(secretStorageQuery());
+  if (!storage.data) return null;
+  return (
+    <p className="hint" data-testid="secret-storage">
+      {secretStorageText(storage.data)}
+    </p>
+  );
+}
+
+/** The form; `saved` makes it the edit form (empty password keeps the stored one). */
+export function RegistryForm(props: {
+  initial: RegistryFormValues;
+  saved?: RegistryInfo;
+  presentedSha256?: string;
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (values: RegistryFormValues) => void;
+  onCancel: () => void;
+}) {
+  const { saved } = props;
+  const [values, setValues] = useState(props.initial);
+  const [shown, setShown] = useState<string | null>(null);
+  const authName = useId();
+  const change = (patch: Partial<RegistryFormValues>) => {
+    setShown(null);
+    setValues((v) => ({ ...v, ...patch }));
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const problem = formProblem(values, saved);
+    if (problem) return setShown(problem);
+    props.onSubmit(values);
+  };
+  const error = props.error ? asBerthError(props.error) : null;
+  const keepsPassword = saved?.auth === 'password' && saved.hasCredentials;
+
+  return (
+    <form className="form registry-form" onSubmit={submit} noValidate>
+      <div className="field-row">
+        <label className="field">
+          <span>Registry URL</span>
+          <input
+            autoFocus
+            required
+            value={values.url}
+            onChange={(e) => change({ url: e.target.value })}
+            placeholder="localhost:5000"
+            spellCheck={false}
+            autoCapitalize="off"
+          />
+        </label>
+        <label className="field">
+          <span>Name</span>
+          <input
+            value={values.name}
+            onChange={(e) => change({ name: e.target.value })}
+            placeholder="the host"
+            spellCheck={false}
+          />
+        </label>
+      </div>
+      <fieldset className="fieldset">
+        <legend>Sign in</legend>
+        <div className="radio-list" role="radiogroup" aria-label="Sign in">
+          {AUTH_MODES.map((m) => (
+            <label className="check" key={m.mode} title={m.hint}>
+              <input type="radio" name={authName} checked={values.auth === m.mode} onChange={() => change({ auth: m.mode })} />
+              <span>{m.label}</span>
+            </label>
+          ))}
+        </div>
+        <p className="hint">{AUTH_MODES.find((m) => m.mode === values.auth)?.hint}</p>
+        {values.auth === 'password' && (
+          <>
+            <div className="field-row">
+              <label className="field">
+                <span>Username</span>
+                <input value={values.username} onChange={(e) => change({ username: e.target.value })} autoComplete="off" spellCheck={false} />
+              </label>
+              <label className="field">
+                <span>Password</span>
+                <input
+                  type="password"
+                  value={values.password}
+                  onChange={(e) => change({ password: e.target.value })}
+                  autoComplete="new-password"
+                  placeholder={keepsPassword ? 'leave empty to keep the saved password' : ''}
+                />
+              </label>
+            </div>
+            {keepsPassword && <p className="hint">Leave the password empty to keep the saved password.</p>}
+            <SecretStorageHint />
+          </>
+        )}
+      </fieldset>
+      <TlsFields values={values} onChange={change} saved={saved?.tls} presentedSha256={props.presentedSha256} />
+      {(shown || error) && (
+        <div className="inline-error" role="alert" data-testid="registry-form-error">
+          {shown ?? (
+            <>
+              <span>{error!.message}</span> <code className="error-code">{error!.code}</code>
+            </>
+          )}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={props.pending || values.url.trim() === ''}>
+          {props.pending && <span className="spinner" aria-hidden="true" />}
+          {props.submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
