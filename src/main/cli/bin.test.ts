@@ -5,7 +5,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
@@ -94,8 +95,10 @@ describe('bin/berth.mjs', () => {
     expect(berth(['tags']).code).toBe(2);
   });
 
-  it('serve prints the URL and serves the built renderer until SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  it('serve prints the URL and serves the built renderer until SIGTERM, keeping registries in BERTH_DATA_DIR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'berth-bin-data-'));
+    const env = { ...process.env, BERTH_DATA_DIR: dataDir, REGISTRY_URL: 'http://127.0.0.1:5999' };
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const url = await new Promise<string>((ok, fail) => {
       const timer = setTimeout(() => fail(new Error(`no URL printed:\n${out}`)), 15_000);
@@ -119,6 +122,9 @@ describe('bin/berth.mjs', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(out).toContain(`Saved registries and passwords (file mode 0600) are in ${dataDir}`);
+    const saved = JSON.parse(readFileSync(join(dataDir, 'registries.json'), 'utf8')) as { registries: { url: string }[] };
+    expect(saved.registries.map((r) => r.url)).toEqual(['http://127.0.0.1:5999']);
     const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -134,7 +140,8 @@ describe('bin/berth.mjs', () => {
     }
   })();
   it.skipIf(hasElectron)('npm start falls back to the web shell when the Electron binary is missing', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, BERTH_DATA_DIR: mkdtempSync(join(tmpdir(), 'berth-start-data-')) };
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((ok, fail) => {
       const timer = setTimeout(() => fail(new Error(`no URL printed:\n${out}`)), 60_000);

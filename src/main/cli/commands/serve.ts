@@ -24,7 +24,8 @@ export async function runServe(argv: string[], io: CliIo, rendererDir: string): 
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   // Outside Electron there is no keychain: passwords go to a file only this user can read.
-  const service = new BerthService({ registries: await savedRegistries(defaultDataDir()) });
+  const dataDir = defaultDataDir();
+  const service = new BerthService({ registries: await savedRegistries(dataDir) });
   let server;
   try {
     server = await startWebServer({ port, service, rendererDir, open: args.flags.open === true });
@@ -34,6 +35,7 @@ export async function runServe(argv: string[], io: CliIo, rendererDir: string): 
     throw err;
   }
   line(io.stdout, `Berth is at ${server.url}`);
+  line(io.stdout, `Saved registries and passwords (file mode 0600) are in ${dataDir}; BERTH_DATA_DIR changes that.`);
   await stopped;
   await server.close();
   await service.close();
