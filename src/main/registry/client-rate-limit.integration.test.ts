@@ -6,6 +6,7 @@ import { listTags } from './browse';
 import { fetchManifest, headManifest } from './manifest';
 import { RegistryClient } from './client';
 import { startProxy, type TestProxy } from './test-proxy';
+import { BerthService } from '../service/service';
 
 describe("RegistryClient.rateLimit (Docker Hub's ratelimit-* headers, added by a proxy in front of a real registry)", () => {
   let reg: RunningRegistry;
@@ -71,6 +72,20 @@ describe("RegistryClient.rateLimit (Docker Hub's ratelimit-* headers, added by a
       expect(direct.rateLimit).toBeNull();
     } finally {
       await direct.close();
+    }
+  });
+
+  it("reaches the registry's status line: the check reports the budget the last manifest answer carried", async () => {
+    const service = new BerthService();
+    try {
+      garble = false;
+      const { id } = await service.addRegistry({ url: proxy.url });
+      await service.getTagDetail(id, 'team/app', 'v1');
+      const spent = remaining;
+      // The doctor's own probes are HEAD/DELETE on a manifest: they carry the budget without spending it.
+      expect((await service.checkRegistry(id)).rateLimit).toMatchObject({ remaining: spent, limit: 100, windowSeconds: 21600 });
+    } finally {
+      await service.close();
     }
   });
 });
