@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { savedRegistries } from '../service/saved-registries';
 import { BerthService } from '../service/service';
 import { registerIpc } from './ipc';
@@ -39,7 +39,15 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     serveRenderer(RENDERER_DIR);
-    const registries = await savedRegistries(app.getPath('userData'), keychainCodec());
+    let registries;
+    try {
+      registries = await savedRegistries(app.getPath('userData'), keychainCodec());
+    } catch (err) {
+      // Unreadable data folder (permissions): say so instead of a window that silently never opens.
+      dialog.showErrorBox('Berth cannot start', err instanceof Error ? err.message : String(err));
+      app.quit();
+      return;
+    }
     service = new BerthService({ cacheDir: join(app.getPath('userData'), 'cache'), registries });
     registerIpc(service, DEV_URL ? originOf(DEV_URL) : null);
     open();
