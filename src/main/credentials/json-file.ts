@@ -4,22 +4,6 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 
-/** Parsed JSON of `path`, or null when the file does not exist. */
-export async function readJsonFile<T>(path: string): Promise<T | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new BerthError('CREDENTIALS_UNREADABLE', `Cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}). Check the file's permissions.`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new BerthError('CREDENTIALS_UNREADABLE', `${path} is not valid JSON. Fix it or move it away; Berth will start with a fresh one.`);
-  }
-}
-
 /**
  * Writes through a temporary file and a rename, so a crash never leaves half a file; the mode is
  * set before any content is written (secrets are never readable by others, even for a moment).
@@ -33,20 +17,26 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
 }
 
 /**
- * Reads a file of the app's own; one that is not valid JSON (a crash of another program, a bad
- * hand edit) is renamed to `NAME.broken-TIME` — kept, not lost — and the app starts without it.
- * Returns the data (null when missing or set aside) and where a broken file went.
+ * Reads a file of the app's own; one that is not valid JSON or not of the expected shape (a crash
+ * of another program, a bad hand edit) is renamed to `NAME.broken-TIME` — kept, not lost — and the
+ * app starts without it. Returns the data (null when missing or set aside) and where a broken file went.
  */
 export async function readOwnJsonFile<T>(path: string, isValid: (v: unknown) => boolean): Promise<{ data: T | null; setAside?: string }> {
-  let data: unknown = null;
-  let broken = false;
+  let text: string;
   try {
-    data = await readJsonFile<unknown>(path);
+    text = await readFile(path, 'utf8');
   } catch (err) {
-    if (!(err instanceof BerthError) || !/not valid JSON/.test(err.message)) throw err;
-    broken = true;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { data: null };
+    throw new BerthError('CREDENTIALS_UNREADABLE', `Cannot read ${path} (${code ?? String(err)}). Check the file's permissions.`);
   }
-  if (!broken && (data === null || isValid(data))) return { data: data as T | null };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  if (data !== undefined && isValid(data)) return { data: data as T };
   const setAside = `${path}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   await rename(path, setAside);
   return { data: null, setAside };

@@ -55,29 +55,22 @@ export class ProfileStore {
   private constructor(
     private readonly path: string | null,
     private profiles: Profile[],
-    /** True when this start created the list (first start). */
-    readonly created: boolean,
     /** Where an unreadable registries.json was moved to on this start, if one was. */
     readonly setAside?: string,
   ) {}
 
-  /**
-   * Reads `path`; a missing file means first start: the list begins with `seed` (when given).
-   * A memory-only store (`path` null) begins with `seed` too.
-   */
-  static async open(path: string | null, seed?: Omit<Profile, 'id'>): Promise<ProfileStore> {
-    const { data: file, setAside } = path
-      ? await readOwnJsonFile<ProfilesFile>(path, (v) => Array.isArray((v as ProfilesFile | null)?.registries))
-      : { data: null };
-    if (file) return new ProfileStore(path, file.registries.filter(isProfile), false);
-    const store = new ProfileStore(path, seed ? [{ ...seed, id: newRegistryId() }] : [], true, setAside);
-    if (path && seed) await store.save();
+  /** Reads `path`; a missing file means first start: the list begins with `seed` (when given). */
+  static async open(path: string, seed?: Omit<Profile, 'id'>): Promise<ProfileStore> {
+    const { data: file, setAside } = await readOwnJsonFile<ProfilesFile>(path, (v) => Array.isArray((v as ProfilesFile | null)?.registries));
+    if (file) return new ProfileStore(path, file.registries.filter(isProfile));
+    const store = new ProfileStore(path, seed ? [{ ...seed, id: newRegistryId() }] : [], setAside);
+    if (seed) await store.save();
     return store;
   }
 
   /** A store that forgets everything when the process ends (tests, and `new BerthService()`). */
-  static memory(profiles: Profile[] = []): ProfileStore {
-    return new ProfileStore(null, profiles.map(copy), false);
+  static memory(): ProfileStore {
+    return new ProfileStore(null, []);
   }
 
   list(): Profile[] {

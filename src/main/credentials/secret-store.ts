@@ -41,9 +41,9 @@ export class SecretStore {
   ) {}
 
   /** Reads the file (a missing file is an empty store). */
-  static async open(path: string | null, codec: SecretCodec = PLAIN_CODEC): Promise<SecretStore> {
+  static async open(path: string, codec: SecretCodec = PLAIN_CODEC): Promise<SecretStore> {
     const isFile = (v: unknown) => typeof (v as SecretsFile | null)?.secrets === 'object' && (v as SecretsFile).secrets !== null;
-    const { data: file, setAside } = path ? await readOwnJsonFile<SecretsFile>(path, isFile) : { data: null };
+    const { data: file, setAside } = await readOwnJsonFile<SecretsFile>(path, isFile);
     return new SecretStore(path, codec, { ...(file?.secrets ?? {}) }, setAside);
   }
 
