@@ -29,9 +29,9 @@ function specCodes(text: string): string[] {
 
 const isCancel = (err: unknown): boolean => err instanceof BerthError && err.code === 'CANCELLED';
 
-/** Runs the doctor; network and auth failures come back in `error`, only cancellation throws. */
-export async function checkRegistry(client: RegistryClient, signal?: AbortSignal): Promise<RegistryCheck> {
-  const result: RegistryCheck = {
+/** A check before anything was learned (every probe unknown); the service fills credentials and rate limit. */
+export function emptyCheck(): RegistryCheck {
+  return {
     reachable: false,
     apiVersion: null,
     authScheme: 'none',
@@ -40,10 +40,14 @@ export async function checkRegistry(client: RegistryClient, signal?: AbortSignal
     deleteEnabled: null,
     referrers: null,
     httpGarbageCollect: null,
-    // Filled by the service, which knows where the credentials came from.
     credentials: null,
     rateLimit: null,
   };
+}
+
+/** Runs the doctor; network and auth failures come back in `error`, only cancellation throws. */
+export async function checkRegistry(client: RegistryClient, signal?: AbortSignal): Promise<RegistryCheck> {
+  const result = emptyCheck();
   try {
     const anon = await client.probe('GET', '/v2/', { auth: false, signal });
     result.reachable = true;

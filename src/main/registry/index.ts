@@ -13,7 +13,7 @@ export {
   DOCKER_HUB_API,
   type ParsedReference,
 } from './reference';
-export { checkRegistry } from './check';
+export { checkRegistry, emptyCheck } from './check';
 export { listRepositories, listAllRepositories, listTags, listAllTags } from './browse';
 export { fetchManifest, headManifest, fetchBlobBytes, digestOf, readCapped, type FetchedManifest } from './manifest';
 export { getTagDetail, getManifestSummary } from './summary';

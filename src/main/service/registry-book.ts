@@ -108,7 +108,7 @@ export class RegistryBook {
       open = await this.client(id);
     } catch (err) {
       if (err instanceof BerthError && err.code === 'CANCELLED') throw err;
-      return { ...EMPTY_CHECK, error: toWireError(err) };
+      return { ...registry.emptyCheck(), error: toWireError(err) };
     }
     const result = await registry.checkRegistry(open.client, signal);
     result.credentials = open.credentials;
@@ -219,18 +219,6 @@ export class RegistryBook {
   }
 }
 
-const EMPTY_CHECK: RegistryCheck = {
-  reachable: false,
-  apiVersion: null,
-  authScheme: 'none',
-  authenticated: false,
-  catalog: null,
-  deleteEnabled: null,
-  referrers: null,
-  httpGarbageCollect: null,
-  credentials: null,
-  rateLimit: null,
-};
 
 function sameRegistry(a: Profile, b: Profile): boolean {
   const ca = registry.registryConfigFromInput({ url: a.url, insecure: a.insecure });
