@@ -9,7 +9,8 @@ import { createSelfSignedCert, opensslFingerprint, type SelfSignedCert } from '.
 import { BerthError } from '../../shared/errors';
 import { Agent } from './http-agent';
 import { mapFailure } from './responses';
-import { altNamesOf, connectorFor, describeTlsProblem, normalizeFingerprint, tlsProblemOf } from './tls';
+import { normalizeFingerprint } from '../../shared/fingerprint';
+import { altNamesOf, connectorFor, describeTlsProblem, tlsProblemOf } from './tls';
 
 describe('TLS problems in words', () => {
   it("maps Node's verification codes", () => {

@@ -14,6 +14,7 @@ import type { PresentedCertificate } from '../../shared/connection-types';
 import { networkError } from './errors';
 import { altNamesOf, describeTlsProblem, tlsProblemOf } from './tls-problems';
 import type { RegistryConfig } from './types';
+import { normalizeFingerprint } from '../../shared/fingerprint';
 
 export { altNamesOf, describeTlsProblem, tlsProblemOf, type TlsProblemFacts } from './tls-problems';
 
@@ -37,12 +38,6 @@ function readableName(name: tls.Certificate | undefined): string {
   const entries = Object.entries(name).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]]));
   entries.sort((a, b) => Number(b[0] === 'CN') - Number(a[0] === 'CN'));
   return entries.map(([k, v]) => `${k}=${v}`).join(', ');
-}
-
-/** Normalises a fingerprint as typed (any case, with or without colons) to Node's `AA:BB:…`. */
-export function normalizeFingerprint(fp: string): string {
-  const hex = fp.replace(/[^0-9a-f]/gi, '').toUpperCase();
-  return hex.match(/.{2}/g)?.join(':') ?? '';
 }
 
 /** Node's connection options for a config: the trust store and whether Node itself rejects. */

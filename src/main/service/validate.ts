@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import type { ApiMethod, BerthApi } from '../../shared/api';
 import { BerthError } from '../../shared/errors';
+import { SHA256_FINGERPRINT_RE } from '../../shared/fingerprint';
 import { validateRules } from '../cleanup/rules';
+import { isValidHubNamespace } from '../registry/hub';
 
 const NAME_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 /** Repository name (path part of a reference), as distribution's `NameRegexp` without the host. */
@@ -35,7 +37,6 @@ const page = z.strictObject({
   n: z.number().int().min(1).max(1000).optional(),
   last: z.string().max(1024).optional(),
 });
-const FINGERPRINT_RE = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
 const tlsSettings = z.strictObject({
   mode: z.enum(['verify', 'ca', 'pin', 'skip']),
   caPem: z
@@ -47,7 +48,7 @@ const tlsSettings = z.strictObject({
   pinSha256: z
     .string()
     .transform((s) => s.trim().toUpperCase())
-    .refine((s) => FINGERPRINT_RE.test(s), 'expected a SHA-256 fingerprint such as AB:CD:… (32 hex pairs)')
+    .refine((s) => SHA256_FINGERPRINT_RE.test(s), 'expected a SHA-256 fingerprint such as AB:CD:… (32 hex pairs)')
     .optional(),
 });
 const registryFields = {
@@ -62,7 +63,7 @@ const registryFields = {
 const registryInput = z.strictObject(registryFields);
 const registryPatch = z.strictObject({ ...registryFields, url: registryFields.url.optional() });
 /** A Docker Hub namespace (user or organisation). */
-const namespace = z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,253}[a-z0-9])?$/, 'expected a Docker Hub user or organisation, e.g. library');
+const namespace = z.string().refine(isValidHubNamespace, 'expected a Docker Hub user or organisation, e.g. library');
 /** `repo` or `repo:tag`, the form a push target takes inside one registry. */
 const pushTarget = z.string().refine((s) => {
   const i = s.lastIndexOf(':');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistryInfo } from '../../shared/types';
-import { EMPTY_FORM, formFromInfo, formProblem, isFingerprint, normalizeFingerprint, toInput, toPatch } from './form-state';
+import { isFingerprint, normalizeFingerprint } from '../../shared/fingerprint';
+import { EMPTY_FORM, formFromInfo, formProblem, toInput, toPatch } from './form-state';
 
 const FP = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase()).join(':');
 

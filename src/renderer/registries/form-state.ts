@@ -2,6 +2,7 @@
  * The registry form's state and what it sends: a whole `RegistryInput` when adding, only the
  * changed fields (`RegistryPatch`) when editing — an empty password keeps the saved one.
  */
+import { isFingerprint, normalizeFingerprint } from '../../shared/fingerprint';
 import type { AuthMode, RegistryInfo, RegistryInput, RegistryPatch, TlsMode, TlsSettings } from '../../shared/types';
 
 /** Everything the form holds; strings as typed. */
@@ -50,14 +51,6 @@ export function formFromInfo(info: RegistryInfo): RegistryFormValues {
   };
 }
 
-/** Upper-case hex pairs joined by `:`, whatever separators or case were pasted. */
-export function normalizeFingerprint(text: string): string {
-  const hex = text.replace(/[^0-9a-f]/gi, '').toUpperCase();
-  return hex.match(/.{1,2}/g)?.join(':') ?? '';
-}
-
-/** A SHA-256 fingerprint has 32 bytes. */
-export const isFingerprint = (text: string): boolean => /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(normalizeFingerprint(text));
 
 /** What is wrong with the form, or null when it can be sent. */
 export function formProblem(v: RegistryFormValues, saved?: RegistryInfo): string | null {
