@@ -3,8 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { RegistryId, RegistryInput, TlsInfo, TlsSettings } from '../../shared/types';
 import type { Profile } from '../credentials/profile-store';
-import { DOCKER_HUB_HOST, registryConfigFromInput } from '../registry/index';
-import { REPOSITORY_RE } from './validate';
+import { DOCKER_HUB_HOST, isValidRepository, registryConfigFromInput } from '../registry/index';
 
 const arg = (message: string) => new BerthError('INVALID_ARGUMENT', message);
 
@@ -81,7 +80,7 @@ export function normaliseRepository(typed: string, host: string): string {
   for (const h of hosts) if (name.toLowerCase().startsWith(`${h.toLowerCase()}/`)) name = name.slice(h.length + 1);
   name = name.replace(/@sha256:[a-f0-9]+$/i, '').replace(/:[\w][\w.-]*$/, '');
   if (host === DOCKER_HUB_HOST && !name.includes('/')) name = `library/${name}`;
-  if (!REPOSITORY_RE.test(name) || name.length > 255) {
+  if (!isValidRepository(name)) {
     throw arg(`"${typed.trim()}" is not a repository name. Use lowercase letters, digits, . _ - and /, e.g. team/app.`);
   }
   return name;

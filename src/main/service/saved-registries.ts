@@ -22,6 +22,5 @@ export async function savedRegistries(
     profiles,
     secrets,
     env,
-    ...(env.BERTH_DOCKER_HUB_API ? { hubApi: env.BERTH_DOCKER_HUB_API } : {}),
   };
 }
