@@ -63,6 +63,7 @@ export class RegistryClient {
   private scheme: LearnedScheme = 'unknown';
   private sent = 0;
   private tokenSent = 0;
+  private lastRateLimit: RateLimit | null = null;
 
   constructor(config: RegistryConfig, options: ClientOptions = {}) {
     this.config = config;
@@ -96,9 +97,6 @@ export class RegistryClient {
   get dispatcher(): Dispatcher {
     return this.agent;
   }
-
-  // Declared here rather than with the other fields: it belongs to the getter below and to send().
-  private lastRateLimit: RateLimit | null = null;
 
   /** The latest `ratelimit-*` headers the registry sent (Docker Hub), or null when none were seen. */
   get rateLimit(): RateLimit | null {

@@ -49,13 +49,15 @@ export const namespaceQuery = (id: RegistryId, namespace: string) =>
     staleTime: 5 * 60_000,
   });
 
+const aboutRegistry = (id: RegistryId) => (q: { queryKey: readonly unknown[] }) => q.queryKey[1] === id;
+
 /**
  * Everything cached about one registry: its check, namespaces, and every other feature's queries
  * (their keys are `[feature, registryId, …]`), so a changed URL, credential or TLS setting is
  * never shown with answers from the old one.
  */
 export function invalidateRegistry(qc: QueryClient, id: RegistryId): Promise<void> {
-  return qc.invalidateQueries({ predicate: (q) => q.queryKey[1] === id });
+  return qc.invalidateQueries({ predicate: aboutRegistry(id) });
 }
 
 /** Puts a changed registry into the cached list at once (the sidebar and headings follow). */
@@ -77,9 +79,9 @@ export function useUpdateRegistry() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (v: { id: RegistryId; patch: RegistryPatch }) => call(berth().updateRegistry(v.id, v.patch)),
-    onSuccess: async (info) => {
+    onSuccess: (info) => {
       replaceInList(qc, info);
-      await Promise.all([invalidateRegistry(qc, info.id), qc.invalidateQueries({ queryKey: registryKeys.list() })]);
+      return invalidateRegistry(qc, info.id);
     },
   });
 }
@@ -90,7 +92,7 @@ export function useRemoveRegistry() {
   return useMutation({
     mutationFn: (id: RegistryId) => call(berth().removeRegistry(id)),
     onSuccess: (_v, id) => {
-      qc.removeQueries({ predicate: (q) => q.queryKey[1] === id });
+      qc.removeQueries({ predicate: aboutRegistry(id) });
       return qc.invalidateQueries({ queryKey: registryKeys.list() });
     },
   });
