@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ContentStore } from './content-store';
+
+const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+describe('ContentStore', () => {
+  let root: string;
+  let store: ContentStore;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+    store = new ContentStore(root);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('keeps content under its digest and misses what it never saw', async () => {
+    const bytes = Buffer.from('{"schemaVersion":2}');
+    expect(await store.get(sha(bytes))).toBeNull();
+    await store.put(sha(bytes), bytes);
+    expect((await store.get(sha(bytes)))?.toString()).toBe('{"schemaVersion":2}');
+  });
+
+  it('refuses bytes that do not hash to the digest, and stores nothing', async () => {
+    const wrong = sha(Buffer.from('other'));
+    await expect(store.put(wrong, Buffer.from('bytes'))).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    expect(await store.get(wrong)).toBeNull();
+  });
+
+  it('keeps derived JSON per kind and treats a damaged entry as a miss', async () => {
+    const digest = sha(Buffer.from('layer'));
+    await store.putDerived('layer-files', digest, { files: 3 });
+    expect(await store.getDerived('layer-files', digest)).toEqual({ files: 3 });
+    expect(await store.getDerived('other-kind', digest)).toBeNull();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(store.derivedPath('layer-files', digest), '{half');
+    expect(await store.getDerived('layer-files', digest)).toBeNull();
+  });
+
+  it('leaves no temporary files behind and rejects names that could escape the root', async () => {
+    const bytes = Buffer.from('x');
+    await store.put(sha(bytes), bytes);
+    const dir = join(root, 'blobs', 'sha256', sha(bytes).slice(7, 9));
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    await expect(store.get('sha256:../../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(() => store.derivedPath('../x', sha(bytes))).toThrow(/not a valid kind/);
+  });
+});
