@@ -209,7 +209,7 @@ test('credentials: where they came from, and a failing credential helper', async
   );
   const app = await startApp({ DOCKER_CONFIG: dockerConfig });
   try {
-    await page.goto(app.url);
+    await page.goto(await app.loginUrl());
     await addRegistry(page, signed.host, 'Signed');
     await expect(page.getByTestId('credentials-line')).toContainText(`Signed in as ${signed.username} · from`);
     await expect(page.getByTestId('credentials-line')).toContainText('config.json');
