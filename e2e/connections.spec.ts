@@ -209,7 +209,7 @@ test('credentials: where they came from, and a failing credential helper', async
   );
   const app = await startApp({ DOCKER_CONFIG: dockerConfig });
   try {
-    await page.goto(app.url);
+    await page.goto(await app.loginUrl());
     await addRegistry(page, signed.host, 'Signed');
     await expect(page.getByTestId('credentials-line')).toContainText(`Signed in as ${signed.username} · from`);
     await expect(page.getByTestId('credentials-line')).toContainText('config.json');
@@ -235,6 +235,11 @@ test('credentials: where they came from, and a failing credential helper', async
     // Edit again: the saved password is kept when the field stays empty.
     await page.getByRole('button', { name: 'Edit registry' }).click();
     await expect(edit.getByLabel('Password', { exact: true })).toHaveAttribute('placeholder', 'leave empty to keep the saved password');
+    // Moving it to another origin forgets the saved password unless it is typed again, and the form says so.
+    await edit.getByLabel('Registry URL').fill(signed.host);
+    await expect(edit.getByTestId('password-forgotten')).toContainText(`The saved password is sent only to ${broken.url}`);
+    await edit.getByLabel('Password', { exact: true }).fill('typed-again');
+    await expect(edit.getByTestId('password-forgotten')).toHaveCount(0);
     await edit.getByRole('button', { name: 'Cancel' }).click();
   } finally {
     await app.stop();

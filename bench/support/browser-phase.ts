@@ -103,7 +103,7 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
       content: 'globalThis.__name = globalThis.__name || ((f) => f); performance.setResourceTimingBufferSize(100000);',
     });
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(await app.loginUrl());
     const serveRssAtStart = processMemory(app.pid)?.rss ?? null;
     const repo = opts.repository;
     const cdp = await context.newCDPSession(page);

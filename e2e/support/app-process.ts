@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface RunningApp {
-  /** URL with the one-time token, as printed by `berth serve`. */
-  url: string;
+  /** `http://127.0.0.1:PORT` */
   origin: string;
+  /**
+   * A fresh one-time login URL (`/?token=…`) for one browser page or context. Login tokens work
+   * once, so the printed one is traded by startApp itself and every caller asks for its own.
+   */
+  loginUrl(): Promise<string>;
   /** Process id of `berth serve` (benches read its RSS from /proc). */
   pid: number;
   /** The app's data folder (saved registries, secrets): a temporary one unless BERTH_DATA_DIR was given. */
@@ -19,14 +23,14 @@ export interface RunningApp {
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
- * Spawns `berth serve` on a free port and waits for its "Berth is at" line. Its saved registries
+ * Spawns `berth serve` on a free port (plus `serveArgs`) and waits for its "Berth is at" line. Its saved registries
  * go to a fresh temporary folder (removed by `stop`) unless `env.BERTH_DATA_DIR` names one, so a
  * test starts with what a first start shows and never touches the user's own list.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(env: Record<string, string> = {}, serveArgs: string[] = []): Promise<RunningApp> {
   const ownDataDir = env.BERTH_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'berth-app-data-'));
   const dataDir = env.BERTH_DATA_DIR ?? ownDataDir!;
-  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, 'bin/berth.mjs'), 'serve', '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, 'bin/berth.mjs'), 'serve', '--port', '0', ...serveArgs], {
     cwd: ROOT,
     env: { ...process.env, BERTH_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,9 +53,17 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
       fail(new Error(`berth serve exited with ${code}:\n${out}`));
     });
   });
+  const origin = new URL(url).origin;
+  let cookie: string;
+  try {
+    cookie = await tradeToken(url);
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
   return {
-    url,
-    origin: new URL(url).origin,
+    origin,
+    loginUrl: () => mintLoginUrl(origin, cookie),
     pid: child.pid ?? 0,
     dataDir,
     output: () => out,
@@ -66,3 +78,18 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   };
 }
 
+/** Trades the printed login URL for the session cookie, as a browser would; returns `name=value`. */
+async function tradeToken(url: string): Promise<string> {
+  const res = await fetch(url, { redirect: 'manual' });
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+  if (res.status !== 303 || !cookie) throw new Error(`berth serve refused its own printed URL: HTTP ${res.status}`);
+  return cookie;
+}
+
+/** Asks the server, as a logged-in caller, for a fresh one-time login URL. */
+async function mintLoginUrl(origin: string, cookie: string): Promise<string> {
+  const res = await fetch(`${origin}/api/login-link`, { method: 'POST', headers: { cookie, 'x-berth-api': '1' } });
+  const body = (await res.json()) as { ok: boolean; value?: { url: string } };
+  if (!body.ok || !body.value) throw new Error(`berth serve gave no login link: HTTP ${res.status}`);
+  return body.value.url;
+}

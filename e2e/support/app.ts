@@ -16,11 +16,11 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Each test gets its own `berth serve` (registries live in main for the session), opened in the page. */
+/** Each test gets its own `berth serve` (registries live in main for the session), opened in the page with a login link of its own. */
 export const test = base.extend<{ app: RunningApp }>({
   app: async ({ page }, use) => {
     const app = await startApp();
-    await page.goto(app.url);
+    await page.goto(await app.loginUrl());
     await use(app);
     await app.stop();
   },

@@ -3,6 +3,8 @@
  * The distribution spec's codes (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes)
  * plus Berth's own. Every WireError message says what happened and what to do.
  */
+import { redactUrl } from './redact-url';
+
 export const SPEC_ERROR_CODES = [
   'BLOB_UNKNOWN',
   'BLOB_UPLOAD_INVALID',
@@ -78,7 +80,8 @@ export class BerthError extends Error {
   readonly code: ErrorCode;
   readonly detail?: unknown;
   constructor(code: ErrorCode, message: string, detail?: unknown) {
-    super(message);
+    // Messages echo what was typed or answered; a URL in them never keeps its `user:password@`.
+    super(redactUrl(message));
     this.name = 'BerthError';
     this.code = code;
     this.detail = detail;
@@ -93,12 +96,12 @@ export class BerthError extends Error {
 /** Any thrown value as a WireError; unknown errors become INTERNAL with their message. */
 export function toWireError(err: unknown): WireError {
   if (err instanceof BerthError) return err.toWire();
-  if (isWireError(err)) return err;
+  if (isWireError(err)) return { ...err, message: redactUrl(err.message) };
   if (err instanceof Error && err.name === 'AbortError') {
     return { code: 'CANCELLED', message: 'The operation was cancelled.' };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'INTERNAL', message: `Unexpected error: ${message}. Please report this as a bug.` };
+  return { code: 'INTERNAL', message: `Unexpected error: ${redactUrl(message)}. Please report this as a bug.` };
 }
 
 /** Narrowing guard for values that already have the WireError shape. */

@@ -1,3 +1,5 @@
+import { redactUrl } from '../../shared/redact-url';
+
 /** Where a CLI command writes and reads; tests pass their own streams. */
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -8,7 +10,8 @@ export interface CliIo {
 /** A wrong command line: printed as `usage: …`, exit status 2. */
 export class UsageError extends Error {
   constructor(message: string) {
-    super(message);
+    // It quotes the command line back: never with a URL's `user:password@`.
+    super(redactUrl(message));
     this.name = 'UsageError';
   }
 }

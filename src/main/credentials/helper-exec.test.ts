@@ -103,6 +103,23 @@ describe('running a helper', () => {
     expect(err.message).toMatch(/docker login reg\.test:5000/);
   });
 
+  it('never quotes the stdout of a helper that printed its secret and then failed; stderr is quoted, trimmed and bounded', async () => {
+    const answer = JSON.stringify({ ServerURL: 'reg.test:5000', Username: 'u1', Secret: 'hunter2-from-stdout' });
+    const noise = `keychain locked ${'x'.repeat(2000)}`;
+    await writeCredentialHelper(bin, 'berth-leaky', { fail: { message: `  ${noise}\n\n`, stdout: answer } });
+    const err = await failure(runHelper('berth-leaky', 'reg.test:5000', opts));
+    expect(err.code).toBe('CREDENTIAL_HELPER_FAILED');
+    expect(err.message).not.toContain('hunter2-from-stdout');
+    expect(err.message).not.toContain('Username');
+    expect(err.message).toContain('(exit code 1): keychain locked xxx');
+    expect(err.message.length).toBeLessThan(700);
+    // With nothing on stderr, the message says why the helper's output is not shown.
+    await writeCredentialHelper(bin, 'berth-quiet', { fail: { message: answer, toStdout: true } });
+    const quiet = await failure(runHelper('berth-quiet', 'reg.test:5000', opts));
+    expect(quiet.message).not.toContain('hunter2-from-stdout');
+    expect(quiet.message).toContain('(exit code 1) and said nothing on stderr');
+  });
+
   it('never quotes the output of a helper that answered garbage (it may hold the secret)', async () => {
     await writeCredentialHelper(bin, 'berth-garbage', { rawOutput: 'Username=u Secret=topsecret' });
     const err = await failure(runHelper('berth-garbage', 'reg.test:5000', opts));

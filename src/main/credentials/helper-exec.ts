@@ -97,7 +97,7 @@ export async function findHelper(name: string, opts: HelperRunOptions): Promise<
   );
 }
 
-/** Helper output in one line, short, for messages (helpers print errors there, never the secret). */
+/** A helper's stderr in one line, short, for messages (stdout is never quoted: it may hold the secret). */
 function excerpt(text: string): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > 300 ? `${one.slice(0, 300)}…` : one;
@@ -182,10 +182,12 @@ export async function runHelper(name: string, serverUrl: string, opts: HelperRun
 
   if (code !== 0) {
     if (/credentials not found/i.test(stdout) || /credentials not found/i.test(stderr)) return null;
-    const said = excerpt(stderr) || excerpt(stdout);
+    // Only stderr is quoted: a helper may print its answer (the secret) on stdout before failing.
+    const said = excerpt(stderr);
+    const why = said ? `: ${said}` : ' and said nothing on stderr (its standard output is not shown: it may hold the secret)';
     throw new BerthError(
       'CREDENTIAL_HELPER_FAILED',
-      `The credential helper ${program} (${opts.via}) failed for ${serverUrl} (exit code ${code ?? 'signal'})${said ? `: ${said}` : ''}. ${redo}`,
+      `The credential helper ${program} (${opts.via}) failed for ${serverUrl} (exit code ${code ?? 'signal'})${why}. ${redo}`,
     );
   }
   let parsed: unknown;

@@ -1,7 +1,8 @@
 /**
  * Passwords of saved registries. In Electron they are encrypted with `safeStorage` (the OS
  * keychain); elsewhere (web shell, CLI) they sit in a file only the user may read (mode 0600),
- * and the UI says so. Never sent to the renderer.
+ * and the UI says so. Never sent to the renderer. Each secret is bound to the registry origin
+ * (scheme, host, port) it was typed for: asked for with another origin, it is not there.
  */
 import type { SecretStorageInfo } from '../../shared/types';
 import { readOwnJsonFile, writeFileAtomic } from './json-file';
@@ -19,6 +20,8 @@ export const PLAIN_CODEC: SecretCodec = { kind: 'file', encode: (s) => s, decode
 interface StoredSecret {
   kind: SecretStorageInfo['kind'];
   value: string;
+  /** The registry origin the secret was saved for (absent in files written before the binding). */
+  origin?: string;
 }
 interface SecretsFile {
   version: 1;
@@ -57,13 +60,14 @@ export class SecretStore {
     return { kind: this.codec.kind, path: this.path ?? '(memory only)' };
   }
 
-  has(id: string): boolean {
-    return id in this.secrets;
+  /** Whether a secret is saved for `id` (and, when given, for that origin). */
+  has(id: string, origin?: string): boolean {
+    return this.stored(id, origin) !== undefined;
   }
 
-  /** The secret, undefined when none, or why it cannot be read here. */
-  get(id: string): string | undefined | UnreadableSecret {
-    const stored = this.secrets[id];
+  /** The secret for `id` (for `origin` when given), undefined when none, or why it cannot be read here. */
+  get(id: string, origin?: string): string | undefined | UnreadableSecret {
+    const stored = this.stored(id, origin);
     if (!stored) return undefined;
     if (stored.kind !== this.codec.kind) {
       return new UnreadableSecret(
@@ -79,8 +83,9 @@ export class SecretStore {
     }
   }
 
-  async set(id: string, plain: string): Promise<void> {
-    this.secrets[id] = { kind: this.codec.kind, value: this.codec.encode(plain) };
+  /** Saves the secret for `id`, bound to `origin` when given. */
+  async set(id: string, plain: string, origin?: string): Promise<void> {
+    this.secrets[id] = { kind: this.codec.kind, value: this.codec.encode(plain), ...(origin ? { origin } : {}) };
     await this.save();
   }
 
@@ -88,6 +93,13 @@ export class SecretStore {
     if (!(id in this.secrets)) return;
     delete this.secrets[id];
     await this.save();
+  }
+
+  private stored(id: string, origin: string | undefined): StoredSecret | undefined {
+    const stored = Object.hasOwn(this.secrets, id) ? this.secrets[id] : undefined;
+    // A secret saved for another origin is never handed out for this one.
+    if (!stored || (origin !== undefined && stored.origin !== undefined && stored.origin !== origin)) return undefined;
+    return stored;
   }
 
   private async save(): Promise<void> {

@@ -9,8 +9,11 @@ import { join } from 'node:path';
 export interface FakeHelperOptions {
   /** Server URL (exactly as read on stdin) → credentials; anything else gets "credentials not found". */
   credentials?: Record<string, { Username: string; Secret: string }>;
-  /** Fail every call: print `message` (to stderr unless `toStdout`) and exit with `exitCode` (default 1). */
-  fail?: { message: string; exitCode?: number; toStdout?: boolean };
+  /**
+   * Fail every call: print `message` (to stderr unless `toStdout`) and exit with `exitCode` (default 1);
+   * `stdout` is printed on stdout first (a helper that prints its answer, then fails).
+   */
+  fail?: { message: string; exitCode?: number; toStdout?: boolean; stdout?: string };
   /** Sleep this long before answering (a hanging helper), in a child process whose id goes to `pidFile`. */
   sleepSeconds?: number;
   pidFile?: string;
@@ -42,6 +45,7 @@ export async function writeCredentialHelper(dir: string, name: string, opts: Fak
   }
   if (opts.fail) {
     const redirect = opts.fail.toStdout ? '' : ' >&2';
+    if (opts.fail.stdout !== undefined) lines.push(`printf '%s\\n' ${q(opts.fail.stdout)}`);
     lines.push(`printf '%s\\n' ${q(opts.fail.message)}${redirect}`, `exit ${opts.fail.exitCode ?? 1}`);
   } else if (opts.rawOutput !== undefined) {
     lines.push(`printf '%s' ${q(opts.rawOutput)}`, 'exit 0');

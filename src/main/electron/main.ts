@@ -10,14 +10,15 @@ import { BerthService } from '../service/service';
 import { registerIpc } from './ipc';
 import { keychainCodec } from './keychain';
 import { registerAppScheme, serveRenderer } from './protocol';
-import { APP_ENTRY_URL, hardenContents, hardenSession, originOf } from './security';
+import { APP_ENTRY_URL, devRendererUrl, hardenContents, hardenSession, originOf } from './security';
 import { createMainWindow } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const PRELOAD = join(here, '../preload/index.cjs');
 const RENDERER_DIR = join(here, '../renderer');
-// electron-vite dev serves the renderer over http; trusted only when unpackaged.
-const DEV_URL = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+// electron-vite dev serves the renderer over http; only a dev-server build (never `npm start`, never
+// a packaged app) loads it and trusts it for IPC, and only on loopback.
+const DEV_URL = devRendererUrl(process.env.ELECTRON_RENDERER_URL, import.meta.env.DEV && !app.isPackaged);
 
 registerAppScheme();
 app.enableSandbox();

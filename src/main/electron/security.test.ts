@@ -68,6 +68,20 @@ describe('IPC sender check', () => {
   });
 });
 
+describe('dev server URL (ELECTRON_RENDERER_URL)', () => {
+  it('is honoured only by a dev-server build, and only for a loopback http URL', () => {
+    expect(security.devRendererUrl('http://localhost:5173', true)).toBe('http://localhost:5173/');
+    expect(security.devRendererUrl('http://127.0.0.1:5173/', true)).toBe('http://127.0.0.1:5173/');
+    expect(security.devRendererUrl('http://[::1]:5173', true)).toBe('http://[::1]:5173/');
+    // `npm start` and packaged apps are built output: the variable is ignored whatever it says.
+    expect(security.devRendererUrl('http://localhost:5173', false)).toBeNull();
+    expect(security.devRendererUrl(undefined, true)).toBeNull();
+    for (const url of ['https://evil.example', 'http://evil.example:5173', 'http://192.168.1.10:5173', 'file:///tmp/x.html', 'app://berth/index.html', 'http://u:p@localhost:5173', 'javascript:alert(1)', 'not a url']) {
+      expect(security.devRendererUrl(url, true), url).toBeNull();
+    }
+  });
+});
+
 describe('navigation and windows', () => {
   it('prevents every navigation and opens only https links externally', () => {
     const event = { preventDefault: vi.fn() };

@@ -4,6 +4,7 @@
  * hold them to the list without an Electron binary.
  */
 import { shell, type Session, type WebContents, type WebPreferences } from 'electron';
+import { isLoopbackHost } from '../registry/reference';
 
 /** Scheme and host the renderer is served from (checklist 18: custom protocol instead of file://). */
 export const APP_SCHEME = 'app';
@@ -40,6 +41,24 @@ export function originOf(url: string): string | null {
   }
 }
 
+/**
+ * The electron-vite dev server to load the renderer from (and trust for IPC) instead of app://,
+ * or null. Only a dev-server build (`npm run dev`: `import.meta.env.DEV`, false in every
+ * `electron-vite build` output, so in `npm start` and packaged apps) may use it, and only a
+ * loopback http URL: anything else in `ELECTRON_RENDERER_URL` is ignored.
+ */
+export function devRendererUrl(fromEnv: string | undefined, devServerBuild: boolean): string | null {
+  if (!devServerBuild || !fromEnv) return null;
+  let u: URL;
+  try {
+    u = new URL(fromEnv);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'http:' || u.username || u.password || !isLoopbackHost(u.hostname)) return null;
+  return u.href;
+}
+
 /** The part of a WebFrameMain the sender check reads. */
 export interface FrameLike {
   url: string;
@@ -48,7 +67,7 @@ export interface FrameLike {
 
 /**
  * Checklist 17: IPC only from our own top-level page. `devOrigin` is the electron-vite dev
- * server, trusted only when main runs unpackaged in dev mode.
+ * server, given only by a dev-server build (see `devRendererUrl`).
  */
 export function isTrustedSender(frame: FrameLike | null | undefined, devOrigin?: string | null): boolean {
   if (!frame || typeof frame.url !== 'string') return false;

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { fetchToken, scopeString, scopeStrings } from './auth';
+import { allowsPlainHttpRealm, fetchToken, scopeString, scopeStrings } from './auth';
 
 describe('scopeStrings', () => {
   it('writes one repository, the catalog and no scope', () => {
@@ -52,6 +52,46 @@ describe('fetchToken', () => {
       const q = new URL(seen[0], 'http://x').searchParams;
       expect(q.getAll('scope')).toEqual(['repository:b:pull,push', 'repository:a:pull']);
       expect(q.get('service')).toBe('svc');
+    } finally {
+      await dispatcher.close();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('plain-http token realms', () => {
+  it('are allowed only for a registry that is itself plain http, on loopback, or marked insecure', () => {
+    expect(allowsPlainHttpRealm('https://registry.example.com')).toBe(false);
+    expect(allowsPlainHttpRealm('https://registry-1.docker.io')).toBe(false);
+    expect(allowsPlainHttpRealm('https://registry.example.com', true)).toBe(true);
+    expect(allowsPlainHttpRealm('http://registry.example.com', true)).toBe(true);
+    expect(allowsPlainHttpRealm('http://127.0.0.1:5000')).toBe(true);
+    expect(allowsPlainHttpRealm('https://localhost:5000')).toBe(true);
+    expect(allowsPlainHttpRealm('https://[::1]:5000')).toBe(true);
+  });
+
+  it('never get the password from an https registry, even when the realm is on loopback', async () => {
+    let asked = 0;
+    const server = createServer((_req, res) => {
+      asked++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"token":"t"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const dispatcher = new Agent();
+    const realm = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+    try {
+      const refused = await fetchToken({ dispatcher, realm, scopes: [], username: 'u', password: 'p', allowPlainHttp: allowsPlainHttpRealm('https://registry.example.com') }).then(
+        () => null,
+        (e: unknown) => e as { code: string; message: string },
+      );
+      expect(refused?.code).toBe('INSECURE_REFUSED');
+      expect(refused?.message).toContain(`${new URL(realm).origin} uses plain http; refusing to send the password`);
+      expect(asked).toBe(0);
+      // Anonymous token requests carry nothing secret, and a local registry may use a local http realm.
+      expect(await fetchToken({ dispatcher, realm, scopes: [] })).toMatchObject({ token: 't' });
+      expect(await fetchToken({ dispatcher, realm, scopes: [], username: 'u', password: 'p', allowPlainHttp: allowsPlainHttpRealm('http://127.0.0.1:5000') })).toMatchObject({ token: 't' });
+      expect(asked).toBe(2);
     } finally {
       await dispatcher.close();
       await new Promise((r) => server.close(r));

@@ -86,8 +86,18 @@ export interface TokenRequest {
   password?: string;
   /** Docker's saved `identitytoken`: exchanged by the OAuth2 refresh-token grant instead of Basic. */
   identityToken?: string;
-  insecure?: boolean;
+  /** Credentials may go to a plain-http realm (see `allowsPlainHttpRealm`); default false. */
+  allowPlainHttp?: boolean;
   signal?: AbortSignal;
+}
+
+/**
+ * Whether a registry may have credentials sent to a plain-http token realm: only a registry that is
+ * itself plain http, on loopback, or marked insecure (its realm may be on another host, e.g. Hub's).
+ */
+export function allowsPlainHttpRealm(registryBaseUrl: string, insecure?: boolean): boolean {
+  const base = new URL(registryBaseUrl);
+  return base.protocol === 'http:' || isLoopbackHost(base.hostname) || insecure === true;
 }
 
 /** The `client_id` Berth names itself with in OAuth2 token requests (the spec requires one). */
@@ -110,7 +120,7 @@ export async function fetchToken(req: TokenRequest): Promise<{ token: string; ex
   }
   const oauth = req.identityToken !== undefined && req.identityToken !== '';
   const hasCreds = req.username !== undefined || oauth;
-  if (url.protocol === 'http:' && hasCreds && !isLoopbackHost(url.hostname) && !req.insecure) {
+  if (url.protocol === 'http:' && hasCreds && !req.allowPlainHttp) {
     throw new BerthError(
       'INSECURE_REFUSED',
       `The registry's token service ${url.origin} uses plain http; refusing to send the ${oauth ? 'saved login token' : 'password'} over it. Mark the registry insecure if you trust this network.`,

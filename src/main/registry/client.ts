@@ -1,15 +1,16 @@
 /**
  * The one low-level client per registry: an undici Agent with the registry's TLS settings,
  * auth (Basic, Bearer with a per-scope token cache and one retry on 401), a concurrency bound,
- * redirects followed by hand (Authorization never crosses origins) and error mapping.
+ * redirects followed by hand (Authorization never crosses origins, and only the registry's own
+ * challenges are answered with its credentials) and error mapping.
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { BerthError } from '../../shared/errors';
-import { basicHeader, fetchToken, scopeString, scopeStrings, TokenCache } from './auth';
+import { allowsPlainHttpRealm, basicHeader, fetchToken, scopeString, scopeStrings, TokenCache } from './auth';
 import { bearerChallenge, parseChallenges } from './challenge';
 import { Agent } from './http-agent';
-import { httpError } from './errors';
+import { httpError, redirectTargetChallenge } from './errors';
 import { mapFailure, readText } from './responses';
 import { Limiter } from './limiter';
 import { connectorFor } from './tls';
@@ -135,6 +136,7 @@ export class RegistryClient {
   }
 
   private failure(res: RegistryResponse, text: string, req: RegistryRequest): BerthError {
+    if (res.status === 401 && !this.isRegistry(res.url)) return redirectTargetChallenge(this.base.host, req.method, this.resolve(req.url), res.url);
     const hasCredentials = this.config.username !== undefined || this.config.identityToken !== undefined;
     if (res.status === 401 && hasCredentials && bearerChallenge(parseChallenges(res.headers['www-authenticate']))?.error === 'insufficient_scope') {
       // The token was issued, just without the actions asked for: a permission problem, not a password one.
@@ -167,6 +169,11 @@ export class RegistryClient {
     await this.agent.close();
   }
 
+  /** Whether `url` is on the registry's own origin (scheme, host and port), the only one its credentials go to. */
+  private isRegistry(url: URL): boolean {
+    return url.origin === this.base.origin;
+  }
+
   private resolve(u: string | URL): URL {
     const url = new URL(u, this.base);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -182,6 +189,9 @@ export class RegistryClient {
       const authorization = ex.auth === false ? undefined : await this.authorization(ex.scope, key, ex.signal);
       const res = await this.send(ex, authorization);
       if (res.status !== 401 || ex.auth === false || attempt > 0 || !replayable) return res;
+      // Only the registry's own challenges are answered with its credentials: a redirect target
+      // (object storage, a CDN, or anyone the registry points at) never learns them.
+      if (!this.isRegistry(res.url)) return res;
       // Whether to retry depends on what THIS request carried, not on what the client learned
       // meanwhile: concurrent first requests all meet the challenge without credentials.
       const challenges = parseChallenges(res.headers['www-authenticate']);
@@ -221,7 +231,7 @@ export class RegistryClient {
         username,
         password,
         identityToken: this.config.identityToken,
-        insecure: this.config.insecure,
+        allowPlainHttp: allowsPlainHttpRealm(this.config.baseUrl, this.config.insecure),
       })
         .then(({ token, expiresIn }) => {
           this.tokens.set(key, token, expiresIn);
@@ -240,7 +250,7 @@ export class RegistryClient {
     const followable = ex.method === 'GET' || ex.method === 'HEAD';
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = { ...ex.headers };
-      if (authorization && url.origin === this.base.origin) headers.authorization = authorization;
+      if (authorization && this.isRegistry(url)) headers.authorization = authorization;
       this.sent++;
       const res = await this.agent.request({
         origin: url.origin,
@@ -254,11 +264,11 @@ export class RegistryClient {
         ...(ex.method === 'HEAD' ? { reset: false } : {}),
       });
       // Any registry answer may carry Hub's pull budget (object storage behind a redirect never does).
-      const limit = url.origin === this.base.origin ? parseRateLimit(res.headers) : null;
+      const limit = this.isRegistry(url) ? parseRateLimit(res.headers) : null;
       if (limit) this.lastRateLimit = limit;
       const location = res.headers.location;
       if (!followable || res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string') {
-        if (this.scheme === 'unknown' && res.statusCode !== 401 && url.origin === this.base.origin && !authorization && res.statusCode < 400) {
+        if (this.scheme === 'unknown' && res.statusCode !== 401 && this.isRegistry(url) && !authorization && res.statusCode < 400) {
           this.scheme = 'none';
         }
         return { status: res.statusCode, headers: res.headers, url, body: res.body };

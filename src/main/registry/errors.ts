@@ -152,6 +152,20 @@ export function httpError(status: number, bodyText: string, ctx: ErrorContext): 
   return new BerthError(code, code === 'UNEXPECTED_RESPONSE' ? `${msg} (HTTP ${status})` : msg, detail);
 }
 
+/**
+ * A redirect target (object storage, a CDN) answered 401: Berth never answers another origin's
+ * challenge with the registry's credentials (DESIGN "HTTP discipline"), so the call ends here.
+ */
+export function redirectTargetChallenge(registryHost: string, method: string, asked: URL, target: URL): BerthError {
+  const what = /^\/v2\/.+\/(manifests|blobs)\//.test(asked.pathname) ? describeTarget(asked) : asked.pathname;
+  return new BerthError(
+    'UNEXPECTED_RESPONSE',
+    `${registryHost} redirected ${method} ${what} to ${target.host}, which asked for credentials (HTTP 401). ` +
+      `Berth refused to send the credentials saved for ${registryHost} to another host. Storage redirects must carry their own access (signed URLs): check the registry's storage settings.`,
+    { status: 401, redirectedTo: target.host },
+  );
+}
+
 const TLS_UNTRUSTED_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',

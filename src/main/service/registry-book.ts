@@ -58,7 +58,7 @@ export class RegistryBook {
     const twin = this.profiles.list().find((p) => sameRegistry(p, draft));
     if (twin) return this.update(twin.id, input);
     await this.profiles.add(draft);
-    if (draft.auth === 'password' && input.password) await this.secrets.set(draft.id, input.password);
+    if (draft.auth === 'password' && input.password) await this.secrets.set(draft.id, input.password, originOf(draft));
     return this.info(draft);
   }
 
@@ -71,8 +71,9 @@ export class RegistryBook {
       throw new BerthError('INVALID_ARGUMENT', `Type the password for ${next.username}: the saved one belongs to ${current.username ?? 'no user'}.`);
     }
     await this.profiles.replace(next);
-    if (next.auth !== 'password') await this.secrets.delete(id);
-    else if (patch.password) await this.secrets.set(id, patch.password);
+    // A saved password belongs to the origin it was typed for: a new scheme, host or port drops it.
+    if (next.auth !== 'password' || (!patch.password && originOf(next) !== originOf(current))) await this.secrets.delete(id);
+    else if (patch.password) await this.secrets.set(id, patch.password, originOf(next));
     await this.forget(id);
     return this.info(next);
   }
@@ -173,10 +174,14 @@ export class RegistryBook {
   private async credentials(profile: Profile, config: RegistryConfig): Promise<CredentialSource> {
     if (profile.auth === 'anonymous') return { kind: 'none', description: 'anonymous (chosen in the registry settings)' };
     if (profile.auth === 'password') {
-      const secret = this.secrets.get(profile.id);
+      const secret = this.secrets.get(profile.id, config.baseUrl);
       if (secret instanceof UnreadableSecret) throw new BerthError('AUTH_FAILED', secret.reason);
+      if (secret === undefined) {
+        // Forgotten when the URL moved to another origin (or never typed): ask, rather than send a bare username.
+        return { kind: 'none', description: `no password saved for ${profile.username ?? 'this user'} at ${config.baseUrl}: anonymous until you type it in the registry's settings` };
+      }
       config.username = profile.username;
-      if (secret !== undefined) config.password = secret;
+      config.password = secret;
       const where = this.secrets.info.kind === 'safeStorage' ? 'the system keychain' : this.secrets.info.path;
       return { kind: 'saved', username: profile.username, description: `the password saved in Berth (${where})` };
     }
@@ -209,7 +214,7 @@ export class RegistryBook {
       baseUrl: config.baseUrl,
       host: config.host,
       auth: p.auth,
-      hasCredentials: p.auth === 'password' && this.secrets.has(p.id),
+      hasCredentials: p.auth === 'password' && this.secrets.has(p.id, config.baseUrl),
       ...(p.auth === 'password' && p.username ? { username: p.username } : {}),
       insecure: p.insecure,
       tls: describeTls(p.tls),
@@ -220,10 +225,13 @@ export class RegistryBook {
 }
 
 
+/** The origin (scheme, host, port) a profile talks to, which its saved password is bound to. */
+function originOf(p: Profile): string {
+  return registry.registryConfigFromInput({ url: p.url, insecure: p.insecure }).baseUrl;
+}
+
 function sameRegistry(a: Profile, b: Profile): boolean {
-  const ca = registry.registryConfigFromInput({ url: a.url, insecure: a.insecure });
-  const cb = registry.registryConfigFromInput({ url: b.url, insecure: b.insecure });
-  return ca.baseUrl === cb.baseUrl && a.auth === b.auth && (a.username ?? '') === (b.username ?? '');
+  return originOf(a) === originOf(b) && a.auth === b.auth && (a.username ?? '') === (b.username ?? '');
 }
 
 function inputOf(p: Profile): RegistryInput {

@@ -1,24 +1,22 @@
 /**
- * The web shell's request guards (DESIGN "Electron security", web part): a random token traded
- * for an HttpOnly SameSite=Strict cookie, a DNS-rebinding check on `Host`, and `Origin` checks.
+ * The web shell's request guards (DESIGN "Electron security", web part): the HttpOnly
+ * SameSite=Strict session cookie a one-time token is traded for, a DNS-rebinding check on `Host`,
+ * and `Origin` checks.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** Secrets of one server run. */
+/** The session cookie of one server run (login tokens are in login-tokens.ts). */
 export interface Session {
-  /** Goes into the printed URL once. */
-  token: string;
-  /** What the cookie holds after the exchange. */
+  /** What the cookie holds after a login. */
   cookieValue: string;
   /** Port-specific: cookies are not isolated by port, so two Berths on one host must not collide. */
   cookieName: string;
 }
 
-/** Makes a fresh token and cookie for a server on `port`. */
+/** Makes a fresh session cookie for a server on `port`. */
 export function newSession(port: number): Session {
   return {
-    token: randomBytes(32).toString('base64url'),
     cookieValue: randomBytes(32).toString('base64url'),
     cookieName: `berth_${port}`,
   };
@@ -59,12 +57,14 @@ export function allowedHosts(port: number): string[] {
 
 /**
  * Null when the request's Host (and Origin, when the browser sent one) belong to this server;
- * otherwise the reason to refuse it with 403.
+ * otherwise the reason to refuse it with 403. `opaqueOrigin` also lets `Origin: null` through:
+ * only for the login form, which a local file posts and whose token is its own proof.
  */
-export function checkHostAndOrigin(req: IncomingMessage, port: number): string | null {
+export function checkHostAndOrigin(req: IncomingMessage, port: number, opaqueOrigin = false): string | null {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!allowedHosts(port).includes(host)) return `Host "${host.slice(0, 100)}" is not this Berth server`;
   const origin = req.headers.origin;
+  if (origin === 'null' && opaqueOrigin) return null;
   if (origin !== undefined && origin !== `http://${host}`) return `Origin "${origin.slice(0, 100)}" is not this Berth server`;
   return null;
 }

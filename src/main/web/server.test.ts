@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthService } from '../service/service';
 import { MAX_API_BODY, startWebServer, type WebServer } from './server';
-import { fakeRenderer, login, raw } from './test-support';
+import { fakeRenderer, login, mintLoginUrl, raw } from './test-support';
 
 let server: WebServer;
 let cookie: string;
@@ -17,7 +17,17 @@ afterAll(async () => {
   await service.close();
 });
 
-describe('token and cookie', () => {
+describe('one-time login tokens and the cookie', () => {
+  const pathOf = (url: string) => {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  };
+  const cookieAttrs = (set: string) => {
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Strict/);
+    expect(set).toMatch(/Path=\//);
+  };
+
   it('prints a loopback URL with a 32-byte token', () => {
     const u = new URL(server.url);
     expect(u.hostname).toBe('127.0.0.1');
@@ -25,28 +35,66 @@ describe('token and cookie', () => {
     expect(Buffer.from(u.searchParams.get('token')!, 'base64url')).toHaveLength(32);
   });
 
-  it('trades the token for an HttpOnly SameSite=Strict cookie and redirects to / without it', async () => {
-    const u = new URL(server.url);
-    const res = await raw(server.port, { path: `/${u.search}` });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    const set = String(res.headers['set-cookie']);
-    expect(set).toMatch(/HttpOnly/);
-    expect(set).toMatch(/SameSite=Strict/);
-    expect(set).toMatch(/Path=\//);
-    expect(set).not.toContain(u.searchParams.get('token'));
+  it('trades a token once for an HttpOnly SameSite=Strict cookie; a second exchange is refused with a page that says why', async () => {
+    const link = await mintLoginUrl(server.port, cookie);
+    const token = new URL(link).searchParams.get('token')!;
+    const first = await raw(server.port, { path: pathOf(link) });
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const set = String(first.headers['set-cookie']);
+    cookieAttrs(set);
+    expect(set).not.toContain(token);
+
+    const again = await raw(server.port, { path: pathOf(link) });
+    expect(again.status).toBe(401);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toContain('This login link was already used');
+    expect(again.body).toContain('start it again for a new link');
+    // The printed URL too works only once (the test's own login used it).
+    expect((await raw(server.port, { path: pathOf(server.url) })).body).toContain('already used');
   });
 
-  it('answers 401 with directions without the cookie or with a wrong token', async () => {
+  it('keeps a browser logged in through its cookie (a reload, a second click on a used link)', async () => {
+    const fresh = (await raw(server.port, { path: pathOf(await mintLoginUrl(server.port, cookie)) })).headers['set-cookie'];
+    const browserCookie = String(fresh).split(';')[0]!;
+    for (let i = 0; i < 3; i++) expect((await raw(server.port, { path: '/', headers: { cookie: browserCookie } })).status).toBe(200);
+    const used = await raw(server.port, { path: pathOf(server.url), headers: { cookie: browserCookie } });
+    expect(used.status).toBe(303);
+  });
+
+  it('answers 401 with directions without the cookie or with a token it never issued', async () => {
     const none = await raw(server.port, { path: '/' });
     expect(none.status).toBe(401);
-    expect(none.body).toContain('URL printed in the terminal');
-    expect((await raw(server.port, { path: '/?token=wrong' })).status).toBe(401);
+    expect(none.body).toContain('link printed in the terminal');
+    const wrong = await raw(server.port, { path: '/?token=wrong' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('This login link is not valid');
     expect((await raw(server.port, { path: '/', headers: { cookie: `berth_${server.port}=forged` } })).status).toBe(401);
     const api = await raw(server.port, { method: 'POST', path: '/api/listRegistries', headers: { 'x-berth-api': '1' }, body: '{"args":[]}' });
     expect(api.status).toBe(401);
     expect(JSON.parse(api.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect((await raw(server.port, { path: '/api/events' })).status).toBe(401);
+  });
+
+  it('mints login links only for a logged-in caller with the API header', async () => {
+    expect((await raw(server.port, { method: 'POST', path: '/api/login-link', headers: { 'x-berth-api': '1' } })).status).toBe(401);
+    expect((await raw(server.port, { method: 'POST', path: '/api/login-link', headers: { cookie } })).status).toBe(403);
+    const evil = { cookie, 'x-berth-api': '1', origin: 'http://evil.example' };
+    expect((await raw(server.port, { method: 'POST', path: '/api/login-link', headers: evil })).status).toBe(403);
+  });
+
+  it('takes a token posted by the launch page (Origin: null), once, and moves on to / from its own page', async () => {
+    const token = new URL(await mintLoginUrl(server.port, cookie)).searchParams.get('token')!;
+    const post = (origin: string) =>
+      raw(server.port, { method: 'POST', path: '/login', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    expect((await post('http://evil.example')).status).toBe(403);
+    const ok = await post('null');
+    expect(ok.status).toBe(200);
+    cookieAttrs(String(ok.headers['set-cookie']));
+    expect(ok.body).toContain('<meta http-equiv="refresh" content="0;url=/">');
+    const reuse = await post('null');
+    expect(reuse.status).toBe(401);
+    expect(reuse.body).toContain('already used');
   });
 });
 

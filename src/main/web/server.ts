@@ -1,7 +1,8 @@
 /**
  * The web shell: the contract over loopback HTTP (POST per method), BerthEvents over SSE,
  * uploads for dropped files, and the built renderer as static files (DESIGN "One engine, three
- * shells"). Bound to 127.0.0.1 only, behind a token-for-cookie exchange and Host/Origin checks.
+ * shells"). Bound to 127.0.0.1 only, behind one-time login tokens traded for a cookie, and
+ * Host/Origin checks.
  */
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -11,11 +12,16 @@ import { WEB_API_HEADER, WEB_EVENTS_PATH, WEB_UPLOAD_PATH } from '../../shared/a
 import { BerthError, toWireError, type Result, type WireError } from '../../shared/errors';
 import type { BerthService } from '../service/service';
 import { dispatch } from '../service/dispatch';
-import { checkHostAndOrigin, hasSession, newSession, safeEqual, sessionCookie, type Session } from './guard';
-import { openBrowser } from './open-browser';
+import { checkHostAndOrigin, hasSession, newSession, type Session } from './guard';
+import { LINK_TTL_MS, loginByForm, loginByLink, mintLoginUrl, sendLoginPage } from './login';
+import { LoginTokens } from './login-tokens';
+import { defaultOpener, LOGIN_PATH, openInBrowser, writeLaunchPage, type LaunchPage, type Opener } from './open-browser';
 import { findStaticFile, staticHeaders } from './static-files';
 import { EventStreamHub } from './sse';
 import { cleanUploadName, MAX_UPLOAD_BYTES, receiveUpload, UploadDir } from './upload';
+
+/** `POST` here (logged in, with the API header) answers a fresh one-time login URL for another browser. */
+export const LOGIN_LINK_PATH = '/api/login-link';
 
 /** Largest JSON body of an API call: a cleanup plan carries every tag (~300 bytes each), so ~100,000 tags fit. */
 export const MAX_API_BODY = 32 * 1024 * 1024;
@@ -27,15 +33,17 @@ export interface WebServerOptions {
   service: BerthService;
   /** The built renderer (`out/renderer`). */
   rendererDir: string;
-  /** Open the URL in the default browser. */
+  /** Open Berth in the default browser, through a launch page (the token never goes on a command line). */
   open?: boolean;
+  /** How to start the browser on the launch page (tests record it); default the platform's opener. */
+  opener?: Opener;
   /** Upload cap in bytes (default 64 GiB). */
   maxUploadBytes?: number;
 }
 
 /** A running web shell. */
 export interface WebServer {
-  /** `http://127.0.0.1:N/?token=…` — the one URL that logs a browser in. */
+  /** `http://127.0.0.1:N/?token=…` — logs one browser in, once. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -59,17 +67,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   });
   const port = (server.address() as AddressInfo).port;
   const session = newSession(port);
+  const tokens = new LoginTokens();
   const hub = new EventStreamHub(opts.service.events);
   const uploads = new UploadDir();
-  const ctx: Ctx = { ...opts, port, session, hub, uploads, maxUpload: opts.maxUploadBytes ?? MAX_UPLOAD_BYTES };
+  const ctx: Ctx = { ...opts, port, session, tokens, hub, uploads, maxUpload: opts.maxUploadBytes ?? MAX_UPLOAD_BYTES };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(ctx, req, res).catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: toWireError(err) });
       else res.destroy();
     });
   });
-  const url = `http://127.0.0.1:${port}/?token=${session.token}`;
-  if (opts.open) openBrowser(url);
+  const url = `http://127.0.0.1:${port}/?token=${tokens.issue()}`;
+  // The printed URL stays good for manual use: the browser opened here gets a token of its own.
+  if (opts.open) await launchBrowser(ctx, opts.opener ?? defaultOpener());
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -77,6 +87,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     close: () =>
       (closing ??= (async () => {
         hub.close();
+        tokens.clear();
         const done = new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections();
         await done;
@@ -85,33 +96,37 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   };
 }
 
+/** Writes a launch page with a fresh token and opens it; the page goes when used, expired or at close. */
+async function launchBrowser(ctx: Ctx, opener: Opener): Promise<void> {
+  const launch: { page?: LaunchPage } = {};
+  const token = ctx.tokens.issue(LINK_TTL_MS, () => void launch.page?.remove());
+  const page = await writeLaunchPage(`http://127.0.0.1:${ctx.port}`, token);
+  launch.page = page;
+  setTimeout(() => void page.remove(), LINK_TTL_MS).unref();
+  openInBrowser(page.file, opener);
+}
+
 interface Ctx extends WebServerOptions {
   port: number;
   session: Session;
+  tokens: LoginTokens;
   hub: EventStreamHub;
   uploads: UploadDir;
   maxUpload: number;
 }
 
 async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const refusal = checkHostAndOrigin(req, ctx.port);
-  if (refusal) return sendText(res, 403, `${refusal}. Open the URL that \`berth serve\` printed.\n`);
   const url = new URL(req.url ?? '/', `http://127.0.0.1:${ctx.port}`);
   const method = req.method ?? 'GET';
+  const isLogin = url.pathname === LOGIN_PATH && method === 'POST';
+  const refusal = checkHostAndOrigin(req, ctx.port, isLogin);
+  if (refusal) return sendText(res, 403, `${refusal}. Open the URL that \`berth serve\` printed.\n`);
   const isApi = url.pathname.startsWith('/api/');
 
+  if (isLogin) return loginByForm(ctx, req, res);
   const token = url.searchParams.get('token');
-  if (token !== null && url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
-    if (!safeEqual(token, ctx.session.token)) return sendUnauthorized(res, false);
-    res.writeHead(303, {
-      location: '/',
-      'set-cookie': sessionCookie(ctx.session),
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-    });
-    return void res.end();
-  }
-  if (!hasSession(req, ctx.session)) return sendUnauthorized(res, isApi);
+  if (token !== null && url.pathname === '/' && (method === 'GET' || method === 'HEAD')) return loginByLink(ctx, req, res, token);
+  if (!hasSession(req, ctx.session)) return isApi ? sendUnauthorizedApi(res) : sendLoginPage(res, ctx.port, 'none');
 
   if (!isApi) {
     if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed.\n');
@@ -126,6 +141,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     return sendError(res, 403, 'DENIED', `API calls must carry the ${WEB_API_HEADER} header. Use the Berth page served here.`);
   }
   if (method !== 'POST') return sendError(res, 405, 'INVALID_ARGUMENT', 'API calls use POST.');
+  if (url.pathname === LOGIN_LINK_PATH) return sendJson(res, 200, { ok: true, value: { url: mintLoginUrl(ctx) } });
   if (url.pathname === WEB_UPLOAD_PATH) return handleUpload(ctx, req, res, url);
   return handleCall(ctx, req, res, url.pathname.slice('/api/'.length));
 }
@@ -209,21 +225,8 @@ function badBody(): WireError {
   return { code: 'INVALID_ARGUMENT', message: 'The request body is not JSON of the form {"args":[…]}. Use the Berth page served here.' };
 }
 
-function sendUnauthorized(res: ServerResponse, api: boolean): void {
-  const message = 'This browser is not logged in to Berth. Open the URL printed in the terminal by `berth serve` (it carries the token).';
-  if (api) return sendError(res, 401, 'UNAUTHORIZED', message);
-  res.writeHead(401, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-store',
-  });
-  res.end(
-    '<!doctype html><meta charset="utf-8"><title>Berth: not logged in</title>' +
-      '<body style="font:16px system-ui;margin:3em"><h1>Berth needs its token</h1>' +
-      '<p>Open the URL printed in the terminal where you ran <code>berth serve</code> ' +
-      '(it looks like <code>http://127.0.0.1:PORT/?token=…</code>).</p></body>',
-  );
+function sendUnauthorizedApi(res: ServerResponse): void {
+  sendError(res, 401, 'UNAUTHORIZED', 'This browser is not logged in to Berth. Open the login link printed in the terminal by `berth serve` (each link works once).');
 }
 
 function sendError(res: ServerResponse, status: number, code: WireError['code'], message: string): void {

@@ -38,6 +38,14 @@ export async function login(url: string): Promise<string> {
   return cookie.split(';')[0]!;
 }
 
+/** A fresh one-time login URL, asked for with a logged-in `cookie` (what a second browser would open). */
+export async function mintLoginUrl(port: number, cookie: string): Promise<string> {
+  const res = await raw(port, { method: 'POST', path: '/api/login-link', headers: { cookie, 'x-berth-api': '1' } });
+  const body = JSON.parse(res.body) as { ok: boolean; value?: { url: string } };
+  if (res.status !== 200 || !body.ok || !body.value) throw new Error(`login-link failed: HTTP ${res.status} ${res.body}`);
+  return body.value.url;
+}
+
 /** A fake built renderer: index.html and one asset, plus a secret file next to (outside) it. */
 export async function fakeRenderer(): Promise<{ dir: string; secretName: string }> {
   const root = await mkdtemp(join(tmpdir(), 'berth-renderer-'));

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { AuthMode, RegistryInfo } from '../../shared/types';
 import { asBerthError } from '../app/unwrap';
-import { formProblem, type RegistryFormValues } from './form-state';
+import { forgottenPasswordNotice, formProblem, type RegistryFormValues } from './form-state';
 import { secretStorageQuery } from './queries';
 import { secretStorageText } from './status';
 import { TlsFields } from './TlsFields';
@@ -53,7 +53,9 @@ export function RegistryForm(props: {
     props.onSubmit(values);
   };
   const error = props.error ? asBerthError(props.error) : null;
-  const keepsPassword = saved?.auth === 'password' && saved.hasCredentials;
+  // The saved password is bound to the registry's origin: a URL moved elsewhere forgets it unless retyped.
+  const forgets = forgottenPasswordNotice(values, saved);
+  const keepsPassword = saved?.auth === 'password' && saved.hasCredentials && !forgets;
 
   return (
     <form className="form registry-form" onSubmit={submit} noValidate>
@@ -110,6 +112,11 @@ export function RegistryForm(props: {
               </label>
             </div>
             {keepsPassword && <p className="hint">Leave the password empty to keep the saved password.</p>}
+            {forgets && (
+              <p className="warning" role="note" data-testid="password-forgotten">
+                {forgets}
+              </p>
+            )}
             <SecretStorageHint />
           </>
         )}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistryInfo } from '../../shared/types';
 import { isFingerprint, normalizeFingerprint } from '../../shared/fingerprint';
-import { EMPTY_FORM, formFromInfo, formProblem, toInput, toPatch } from './form-state';
+import { EMPTY_FORM, forgottenPasswordNotice, formFromInfo, formProblem, toInput, toPatch, typedOrigin } from './form-state';
 
 const FP = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase()).join(':');
 
@@ -61,6 +61,35 @@ describe('registry form', () => {
     expect(toPatch({ ...form, url: 'other.test:5000' }, saved)).toEqual({ url: 'other.test:5000' });
     const pinned = { ...saved, tls: { mode: 'pin' as const, pinSha256: FP } };
     expect(toPatch(formFromInfo(pinned), pinned)).toEqual({});
+  });
+
+  it('says the saved password will be forgotten when the URL moves to another origin, unless it is typed again', () => {
+    const form = formFromInfo(saved);
+    expect(forgottenPasswordNotice(form, saved)).toBeNull();
+    // The same origin, however it is written, keeps the password.
+    for (const url of ['registry.example.test', 'https://registry.example.test/', 'https://REGISTRY.example.test:443/v2/']) {
+      expect(forgottenPasswordNotice({ ...form, url }, saved), url).toBeNull();
+    }
+    // Another host, port or scheme (http with "insecure" ticked) forgets it.
+    for (const url of ['other.test', 'registry.example.test:5000', 'http://registry.example.test']) {
+      const notice = forgottenPasswordNotice({ ...form, url, insecure: url.startsWith('http:') }, saved);
+      expect(notice, url).toBe(`The saved password is sent only to https://registry.example.test. Type it again to use it at ${typedOrigin(url)}; otherwise saving forgets it.`);
+    }
+    expect(forgottenPasswordNotice({ ...form, url: 'other.test', password: 'typed' }, saved)).toBeNull();
+    expect(forgottenPasswordNotice({ ...form, url: 'other.test', auth: 'auto' }, saved)).toBeNull();
+    expect(forgottenPasswordNotice({ ...form, url: 'other.test' }, { ...saved, hasCredentials: false })).toBeNull();
+    expect(forgottenPasswordNotice({ ...form, url: 'other.test' })).toBeNull();
+  });
+
+  it('reads a typed URL\'s origin as main does', () => {
+    expect(typedOrigin('localhost:5000')).toBe('http://localhost:5000');
+    expect(typedOrigin('127.0.0.1:5000/')).toBe('http://127.0.0.1:5000');
+    expect(typedOrigin('registry.lan')).toBe('https://registry.lan');
+    expect(typedOrigin('docker.io')).toBe('https://registry-1.docker.io');
+    expect(typedOrigin('http://registry.lan:80')).toBe('http://registry.lan');
+    expect(typedOrigin('')).toBeNull();
+    expect(typedOrigin('ftp://x')).toBeNull();
+    expect(typedOrigin('not a url')).toBeNull();
   });
 
   it('normalizes fingerprints however they were pasted', () => {

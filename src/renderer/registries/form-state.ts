@@ -52,6 +52,39 @@ export function formFromInfo(info: RegistryInfo): RegistryFormValues {
 }
 
 
+const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const LOOPBACK_NAME = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
+
+/**
+ * The origin (scheme, host, port) a typed registry URL talks to, read as main reads it (no scheme:
+ * https, or http on loopback; Docker Hub's names → its API host); null while it does not parse.
+ */
+export function typedOrigin(url: string): string | null {
+  const raw = url.trim().replace(/\/(?:v2\/?)?$/, '');
+  if (!raw) return null;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  try {
+    const u = new URL(hasScheme ? raw : `https://${raw}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    if (DOCKER_HUB_NAMES.has(u.hostname.toLowerCase()) && !u.port) return 'https://registry-1.docker.io';
+    if (!hasScheme && LOOPBACK_NAME.test(u.hostname)) u.protocol = 'http:';
+    return u.origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When an edit moves a registry with a saved password to another origin without a new password:
+ * what the form says (the password is bound to the origin it was typed for and will be forgotten).
+ */
+export function forgottenPasswordNotice(v: RegistryFormValues, saved?: RegistryInfo): string | null {
+  if (!saved || saved.auth !== 'password' || !saved.hasCredentials || v.auth !== 'password' || v.password) return null;
+  const next = typedOrigin(v.url);
+  if (next === null || next === saved.baseUrl) return null;
+  return `The saved password is sent only to ${saved.baseUrl}. Type it again to use it at ${next}; otherwise saving forgets it.`;
+}
+
 /** What is wrong with the form, or null when it can be sent. */
 export function formProblem(v: RegistryFormValues, saved?: RegistryInfo): string | null {
   if (!v.url.trim()) return 'Enter the registry’s address, e.g. localhost:5000.';

@@ -1,4 +1,8 @@
-/** `berth serve [--port N] [--open]`: the web shell, until Ctrl-C or SIGTERM. */
+/**
+ * `berth serve [--port N] [--open]`: the web shell, until Ctrl-C or SIGTERM. The printed link logs
+ * in one browser once; `--open` opens the browser through a launch page, never with the token on a
+ * command line.
+ */
 import { defaultDataDir } from '../../service/paths';
 import { savedRegistries } from '../../service/saved-registries';
 import { BerthService } from '../../service/service';
@@ -35,6 +39,7 @@ export async function runServe(argv: string[], io: CliIo, rendererDir: string): 
     throw err;
   }
   line(io.stdout, `Berth is at ${server.url}`);
+  line(io.stdout, `That link logs in one browser, once${args.flags.open === true ? ' (the browser opened now got a link of its own)' : ''}; restart berth serve for a new one.`);
   line(io.stdout, `Saved registries and passwords (file mode 0600) are in ${dataDir}; BERTH_DATA_DIR changes that.`);
   await stopped;
   await server.close();
