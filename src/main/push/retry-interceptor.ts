@@ -114,10 +114,6 @@ function watched(dispatch: Dispatcher['dispatch'], opts: Dispatcher.DispatchOpti
       arm(pos >= body.length ? watch.afterBodyMs : watch.stallMs);
       this.push(piece);
     },
-    destroy(err, cb) {
-      stop();
-      cb(err);
-    },
   });
   const wrapper: Dispatcher.DispatchHandler = {
     onRequestStart: (c, context) => {

@@ -158,11 +158,10 @@ export class UploadSession {
     this.offset = held;
   }
 
-  /** PATCH or PUT with the body watched for stalls; the answer's body is dumped. */
+  /** PATCH (or the closing PUT) with the body watched for stalls; the answer's body is dumped. */
   private async send(method: 'PATCH' | 'PUT', url: URL, body: Buffer, headers: Record<string, string>, expect: number[]): Promise<RegistryResponse> {
     const { stallMs } = this.ctx.policy.timings;
-    // The closing PUT makes the registry check the digest of the whole blob: give its answer longer.
-    if (body.length) watchBody(body, { stallMs, afterBodyMs: method === 'PUT' ? Math.max(stallMs, 30_000) : stallMs });
+    if (body.length) watchBody(body, { stallMs, afterBodyMs: stallMs });
     try {
       const res = await this.ctx.client.request({
         method,
@@ -202,19 +201,22 @@ export class UploadSession {
     );
   }
 
-  /** Closes the upload with `PUT ?digest=`, sending what of `last` (starting at `start`) is still missing. */
+  /**
+   * Sends what of `last` (starting at `start`) is still missing as a PATCH, then closes the upload
+   * with a bodiless `PUT ?digest=` (as docker does). The PUT carries no data so that, when the
+   * registry refuses the digest, the session's newest Location still matches what it holds and
+   * the DELETE that gives it up works (distribution keeps a session whose state does not match).
+   */
   async finish(digest: string, last: Buffer, start: number): Promise<void> {
+    if (last.length) await this.patch(last, start);
     await retrying(
       this.ctx,
       async () => {
         if (this.ctx.signal?.aborted) throw cancelled();
-        const from = this.offset - start;
-        if (from < 0) throw new SessionRewind(this.offset);
-        const body = last.subarray(Math.min(from, last.length));
+        if (this.offset < start + last.length) throw new SessionRewind(this.offset);
         const url = new URL(this.location);
         url.searchParams.set('digest', digest);
-        await this.send('PUT', url, body, {}, [201, 204]);
-        this.ctx.onSent(body.length);
+        await this.send('PUT', url, Buffer.alloc(0), {}, [201, 204]);
         this.done = true;
         this.ctx.open.delete(this);
       },
