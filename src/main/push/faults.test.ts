@@ -11,7 +11,7 @@ import { startRegistry, type RunningRegistry } from '../../../e2e/support/regist
 import { buildArchive } from '../archive/test-fixtures';
 import { CHUNK_SIZE } from './blob-push';
 import { nthChunk, startProxy, type TestProxy } from './test-proxy';
-import { openUploads, pushTo, readBack, resentBytes } from './test-push-helpers';
+import { openUploads, pushTo, readBack, resentBytes, tagsOf } from './test-push-helpers';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -88,6 +88,25 @@ describe('Retry-After', () => {
       expect(out.error?.code).toBe('TOOMANYREQUESTS');
       expect(out.error?.message).toMatch(/asked Berth to wait 3600 s before trying again, longer than Berth waits \(60 s\)/);
       expect(proxy.requests['PUT manifests']).toBe(1);
+    });
+  });
+
+  it('a cancel ends a wait at once, and leaves no tag', { timeout: 20_000 }, async () => {
+    const built = await archive('cancel-wait', false);
+    const proxy = await startProxy(reg.url, (r) => (r.kind === 'PUT manifests' ? { kind: 'respond', status: 429, headers: { 'retry-after': '50' } } : null));
+    const controller = new AbortController();
+    await withProxy(proxy, async () => {
+      const out = await pushTo(reg, built.path, {}, {
+        cacheDir: join(dir, 'c-cancel-wait'),
+        baseUrl: proxy.url,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.notice?.kind === 'rate-limited') controller.abort();
+        },
+      });
+      expect(out.error?.code).toBe('CANCELLED');
+      expect(proxy.requests['PUT manifests']).toBe(1);
+      expect(await tagsOf(reg, 'cancel-wait')).toEqual([]);
     });
   });
 });

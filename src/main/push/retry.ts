@@ -140,6 +140,8 @@ export class RetryPolicy {
     readonly host: string,
     readonly timings: RetryTimings,
     private readonly announce: (notice: PushNotice | null) => void = () => {},
+    /** The push's cancel: ends any wait at once (uploads in flight get a grace period, waits need none). */
+    private readonly cancelSignal?: AbortSignal,
   ) {}
 
   /**
@@ -175,8 +177,9 @@ export class RetryPolicy {
     // Several blobs may wait at once: the newest wait is shown until the last one ends.
     this.waits.add(notice);
     this.announce(notice);
+    const signals = [signal, this.cancelSignal].filter((x): x is AbortSignal => x !== undefined);
     try {
-      await sleep(ms, signal);
+      await sleep(ms, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
     } finally {
       this.waits.delete(notice);
       this.announce([...this.waits].at(-1) ?? null);

@@ -108,9 +108,9 @@ export async function runPush(
 ): Promise<PushOutcome> {
   const started = performance.now();
   const tracker = new ProgressTracker(job.pushId, (p) => opts.onProgress?.(p));
-  const policy = new RetryPolicy(job.registry.host, { ...DEFAULT_TIMINGS, ...opts.timings }, (n) => tracker.setNotice(n));
   const inner = new AbortController();
   const hard = new AbortController();
+  const policy = new RetryPolicy(job.registry.host, { ...DEFAULT_TIMINGS, ...opts.timings }, (n) => tracker.setNotice(n), inner.signal);
   let graceTimer: NodeJS.Timeout | null = null;
   inner.signal.addEventListener('abort', () => (graceTimer = setTimeout(() => hard.abort(), UPLOAD_GRACE_MS)), { once: true });
   const onOuterAbort = (): void => inner.abort();
