@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The desktop app's own smoke test needs Electron's binary: `npm run test:electron`.
+  testIgnore: ['electron/**'],
   outputDir: 'test-results',
   timeout: 90_000,
   expect: { timeout: 10_000 },

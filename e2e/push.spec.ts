@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { buildArchive } from '../src/main/archive/test-fixtures';
+import { startProxy } from '../src/main/push/test-proxy';
+import { startEventProxy } from './support/event-proxy';
 import { startRegistry, type RunningRegistry } from './support/registry';
 import { pushImage } from './support/seed';
 import { expect, shot, test } from './support/app';
@@ -34,9 +36,9 @@ test.afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function addRegistry(page: Page) {
+async function addRegistry(page: Page, host = reg.host) {
   await page.getByRole('button', { name: 'Add registry' }).first().click();
-  await page.getByLabel('Registry URL').fill(reg.host);
+  await page.getByLabel('Registry URL').fill(host);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
 }
 
@@ -251,4 +253,54 @@ test('cancel a large push while it uploads, then retry it', async ({ page, app: 
   const after = await reg.fetch('/v2/team/big/tags/list');
   expect(((await after.json()) as { tags: string[] }).tags).toContain('1');
   await shot(page, 'push-09-retried');
+});
+
+test('a push whose events were lost while the event stream was down ends in its final state once it reconnects', async ({ page, app }) => {
+  const built = await buildArchive(join(dir, 'lost.tar'), { layout: 'docker-legacy', images: [{ tags: ['team/lost:1'], layers: [{ sizeBytes: 60_000 }] }], seed: 'push-e2e-lost' });
+  const events = await startEventProxy(app.origin);
+  try {
+    await page.goto(events.url);
+    await addRegistry(page);
+    await expect.poll(() => events.streams).toBeGreaterThan(0);
+    // The laptop sleeps: nothing the server sends reaches the page.
+    events.mute = true;
+    await dropFiles(page, [{ name: 'lost.tar', bytes: await readFile(built.path) }]);
+    await page.getByRole('dialog', { name: 'Push lost.tar' }).getByRole('button', { name: 'Push', exact: true }).click();
+    const row = pushRows(page).filter({ hasText: 'lost.tar' });
+    await expect(row).toHaveCount(1);
+    await expect.poll(() => events.swallowed['push:done'] ?? 0, { timeout: 30_000 }).toBe(1);
+    // The push is over on the server, and nothing told the page.
+    await expect(row).not.toHaveAttribute('data-phase', 'done');
+    // It wakes up: the stream breaks, the browser reconnects, the panel asks for the list again.
+    events.mute = false;
+    const streams = events.streams;
+    events.cutStreams();
+    await expect.poll(() => events.streams, { timeout: 15_000 }).toBeGreaterThan(streams);
+    await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 15_000 });
+    await expect(row.getByTestId('pushed-digest')).toHaveText(/^sha256:[0-9a-f]{64}$/);
+    await shot(page, 'push-13-resynced');
+  } finally {
+    await events.stop();
+  }
+});
+
+test('the push row says what it waits for when the registry asks it to (Retry-After), then finishes', async ({ page, app: _app }) => {
+  const built = await buildArchive(join(dir, 'slow.tar'), { layout: 'docker-legacy', images: [{ tags: ['team/slow:1'], layers: [{ sizeBytes: 40_000 }] }], seed: 'push-e2e-slow' });
+  const proxy = await startProxy(reg.url, (r) => (r.kind === 'PUT manifests' && r.n === 1 ? { kind: 'respond', status: 429, headers: { 'retry-after': '4' } } : null));
+  const host = new URL(proxy.url).host;
+  try {
+    await addRegistry(page, host);
+    await dropFiles(page, [{ name: 'slow.tar', bytes: await readFile(built.path) }]);
+    const sheet = page.getByRole('dialog', { name: 'Push slow.tar' });
+    await expect(sheet.getByLabel('Registry').locator('option:checked')).toHaveText(host);
+    await sheet.getByRole('button', { name: 'Push', exact: true }).click();
+    const row = pushRows(page).filter({ hasText: 'slow.tar' });
+    await expect(row.getByTestId('push-notice')).toHaveText(`${host} asked to wait, retrying in 4 s`, { timeout: 30_000 });
+    await shot(page, 'push-14-rate-limited');
+    await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 30_000 });
+    await expect(row.getByTestId('push-notice')).toHaveCount(0);
+    expect(proxy.requests['PUT manifests']).toBe(2);
+  } finally {
+    await proxy.close();
+  }
 });

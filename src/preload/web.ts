@@ -53,14 +53,43 @@ async function call(method: string, args: unknown[]): Promise<Result<unknown>> {
 
 type Listener = (payload: unknown) => void;
 
-/** One EventSource for all subscriptions, opened on the first `on` and closed after the last. */
-function eventHub() {
+/** Longest pause between attempts to reopen a stream the browser gave up on. */
+const MAX_REOPEN_MS = 30_000;
+
+/**
+ * One EventSource for all subscriptions, opened on the first `on` and closed after the last.
+ * The browser reconnects by itself after a dropped connection (the server's `retry:`), but gives
+ * up for good on an HTTP error (a server restarting answers 502/503 through a proxy): then the
+ * hub opens a new one with backoff. Every open calls the resync listeners, since whatever was
+ * sent while the stream was down is lost (laptop sleep, server restart).
+ */
+export function eventHub(Source?: typeof EventSource) {
   const listeners = new Map<string, Set<Listener>>();
+  const resync = new Set<() => void>();
   let source: EventSource | null = null;
-  const open = () => {
-    source = new EventSource(WEB_EVENTS_PATH, { withCredentials: true });
+  let reopen: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  const active = (): boolean => [...listeners.values()].some((s) => s.size > 0) || resync.size > 0;
+  const open = (): void => {
+    // Looked up when first needed: tests of the bridge's calls run where there is no EventSource.
+    const S = Source ?? globalThis.EventSource;
+    const s = new S(WEB_EVENTS_PATH, { withCredentials: true });
+    source = s;
+    s.onopen = () => {
+      failures = 0;
+      for (const l of [...resync]) l();
+    };
+    s.onerror = () => {
+      if (s.readyState !== S.CLOSED || source !== s) return;
+      source = null;
+      const wait = Math.min(MAX_REOPEN_MS, 1000 * 2 ** failures++);
+      reopen = setTimeout(() => {
+        reopen = null;
+        if (!source && active()) open();
+      }, wait);
+    };
     for (const name of EVENT_NAMES) {
-      source.addEventListener(name, (ev) => {
+      s.addEventListener(name, (ev) => {
         let payload: unknown;
         try {
           payload = JSON.parse((ev as MessageEvent<string>).data);
@@ -71,20 +100,33 @@ function eventHub() {
       });
     }
   };
-  return <E extends EventName>(event: E, listener: (payload: BerthEvents[E]) => void): (() => void) => {
+  const release = (): void => {
+    if (active()) return;
+    source?.close();
+    source = null;
+    if (reopen) clearTimeout(reopen);
+    reopen = null;
+  };
+  const on = <E extends EventName>(event: E, listener: (payload: BerthEvents[E]) => void): (() => void) => {
     if (!KNOWN_EVENTS.has(event)) throw new Error(`Unknown Berth event "${String(event)}".`);
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
     set.add(listener as Listener);
-    if (!source) open();
+    if (!source && !reopen) open();
     return () => {
       set.delete(listener as Listener);
-      if ([...listeners.values()].every((s) => s.size === 0)) {
-        source?.close();
-        source = null;
-      }
+      release();
     };
   };
+  const onResync = (listener: () => void): (() => void) => {
+    resync.add(listener);
+    if (!source && !reopen) open();
+    return () => {
+      resync.delete(listener);
+      release();
+    };
+  };
+  return { on, onResync };
 }
 
 function upload(file: File, onProgress?: (sent: number, total: number) => void): Promise<Result<FileInfo>> {
@@ -105,7 +147,8 @@ function upload(file: File, onProgress?: (sent: number, total: number) => void):
 /** Builds the web BerthClient (exported for tests; the page uses installWebBridge). */
 export function createWebClient(): BerthClient {
   const methods = Object.fromEntries(API_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]));
-  return { ...methods, on: eventHub(), registerFile: upload, shell: 'web' } as BerthClient;
+  const hub = eventHub();
+  return { ...methods, on: hub.on, onResync: hub.onResync, registerFile: upload, shell: 'web' } as BerthClient;
 }
 
 /** Defines `window.berth` for the renderer when it runs in a browser (no Electron preload). */

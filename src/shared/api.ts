@@ -135,6 +135,11 @@ export type BerthClient = { [K in ApiMethod]: Promised<BerthApi[K]> } & {
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: BerthEvents[E]) => void): () => void;
   /**
+   * Called each time the event stream (re)opens, when events may have been lost while it was
+   * down: refetch what events keep current. Only the web shell's stream can break; IPC cannot.
+   */
+  onResync?(listener: () => void): () => void;
+  /**
    * Hands a dropped or chosen file to main and gets a handle back. Electron reads its path with
    * `webUtils.getPathForFile` in the preload; the web shell streams the bytes to the host first.
    */

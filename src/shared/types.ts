@@ -213,6 +213,13 @@ export interface LayerProgress {
   bytesTotal: number;
 }
 
+/** What a push is waiting for while it rides out a fault ("registry asked to wait, retrying in 4 s"). */
+export interface PushNotice {
+  kind: 'rate-limited' | 'unreachable' | 'stalled' | 'cut' | 'server-error';
+  message: string;
+  retryInSeconds: number;
+}
+
 export interface PushProgress {
   pushId: PushId;
   phase: 'reading' | 'blobs' | 'manifest' | 'done' | 'failed' | 'cancelled';
@@ -223,6 +230,10 @@ export interface PushProgress {
   rate: number;
   /** Seconds left at the current rate, null when unknown. */
   eta: number | null;
+  /** Set while the push waits out a fault; absent or null otherwise. */
+  notice?: PushNotice | null;
+  /** Increases with every snapshot of one push, so a late or replayed snapshot never rewinds a newer one. */
+  seq?: number;
 }
 
 export interface PushedTag {

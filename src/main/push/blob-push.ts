@@ -9,12 +9,16 @@ import type { PushCache } from './cache';
 import { ChunkPool, LayerEncoder, readAhead, rechunk, type EncodeMode, type EncodeResult } from './encode';
 import type { LayerEncoding } from './manifest';
 import type { ProgressTracker } from './progress';
-import { MAX_TRIES, withRetry } from './retry';
+import type { RetryPolicy } from './retry';
 import { SessionLost, SessionRewind, UploadSession, type SessionContext } from './upload-session';
 
 /** Bytes per PATCH; blobs whose wire size fits in one chunk go up as POST + one PUT. */
 export const CHUNK_SIZE = 4 * 1024 * 1024;
 const MAX_MOUNT_TRIES = 3;
+/** New sessions one blob may need (the registry lost the previous one) before the push gives up. */
+const MAX_RESTARTS = 4;
+/** Times a blob is sent again after the registry computed another digest than Berth sent. */
+const MAX_DAMAGED_RETRIES = 1;
 
 /** Everything a blob push needs that is shared by the whole push. */
 export interface PushContext {
@@ -30,6 +34,8 @@ export interface PushContext {
   onSent(bytes: number): void;
   /** Threads each gzip stream may use. */
   gzipParallel: number;
+  /** Waits, retries and the words for faults; shared with the client's retry interceptor. */
+  policy: RetryPolicy;
 }
 
 /** One layer (or the config) to get into a repository. */
@@ -57,27 +63,22 @@ export interface PushedBlob {
 }
 
 function sessionCtx(ctx: PushContext, repository: string): SessionContext {
-  return { client: ctx.client, repository, signal: ctx.signal, hardSignal: ctx.hardSignal, open: ctx.open, onSent: ctx.onSent };
+  return { client: ctx.client, repository, signal: ctx.signal, hardSignal: ctx.hardSignal, open: ctx.open, policy: ctx.policy, onSent: ctx.onSent };
 }
 
-/** HEAD the blob: its size when the repository has it, null otherwise. */
+/** HEAD the blob: its size when the repository has it, null otherwise (the client's interceptor retries it). */
 export async function headBlob(ctx: PushContext, repository: string, digest: string): Promise<number | null> {
-  return withRetry(
-    async () => {
-      const res = await ctx.client.request({
-        method: 'HEAD',
-        url: `/v2/${repository}/blobs/${digest}`,
-        scope: { repository, actions: ['pull', 'push'] },
-        signal: ctx.signal,
-        expect: [200, 404],
-      });
-      await res.body.dump();
-      if (res.status !== 200) return null;
-      const len = Number(res.headers['content-length']);
-      return Number.isFinite(len) ? len : null;
-    },
-    { signal: ctx.signal },
-  );
+  const res = await ctx.client.request({
+    method: 'HEAD',
+    url: `/v2/${repository}/blobs/${digest}`,
+    scope: { repository, actions: ['pull', 'push'] },
+    signal: ctx.signal,
+    expect: [200, 404],
+  });
+  await res.body.dump();
+  if (res.status !== 200) return null;
+  const len = Number(res.headers['content-length']);
+  return Number.isFinite(len) ? len : null;
 }
 
 /** Tries to mount `digest` from repositories where it was seen; a session when the registry fell back to an upload. */
@@ -134,6 +135,7 @@ type Uploaded = EncodeResult & { existed?: boolean };
 
 async function uploadWithRestarts(ctx: PushContext, repository: string, job: BlobJob, first: UploadSession | null): Promise<Uploaded> {
   let session = first;
+  let damaged = 0;
   for (let restart = 0; ; restart++) {
     try {
       return await uploadOnce(ctx, repository, job, session, (s) => (session = s));
@@ -141,14 +143,31 @@ async function uploadWithRestarts(ctx: PushContext, repository: string, job: Blo
       if (err instanceof SessionRewind) {
         // Keep the session: the next pass recomputes the same bytes and skips what the registry holds.
       } else if (err instanceof SessionLost) {
-        session?.close();
+        // Given up: DELETE it (a registry that already dropped it answers 404) and start this blob afresh.
+        await session?.cancel();
         session = null;
+      } else if (err instanceof BerthError && err.code === 'DIGEST_INVALID') {
+        // The archive read checked out (diff ID and digest computed from the bytes read), yet the
+        // registry hashed something else: the bytes were damaged between Berth and the registry.
+        await session?.cancel();
+        session = null;
+        if (++damaged > MAX_DAMAGED_RETRIES) throw damagedOnTheWay(ctx, job, damaged, err);
+        restart--;
       } else throw err;
-      if (restart + 1 >= MAX_TRIES) {
+      if (restart + 1 >= MAX_RESTARTS) {
+        if (ctx.policy.cuts > 0) throw ctx.policy.cutError();
         throw new BerthError('BLOB_UPLOAD_INVALID', `${ctx.host} kept losing the upload of ${job.key} to ${repository}. Check the registry's storage and logs, then push again.`);
       }
     }
   }
+}
+
+function damagedOnTheWay(ctx: PushContext, job: BlobJob, times: number, err: BerthError): BerthError {
+  return new BerthError(
+    'DIGEST_INVALID',
+    `${ctx.host} received different bytes for ${job.key} than Berth sent (${times} times; the archive read was intact): the data was damaged on the way. Check the network, proxy or antivirus between this machine and the registry, then push again. Nothing was tagged.`,
+    { times, registry: err.detail },
+  );
 }
 
 async function openSession(ctx: PushContext, repository: string): Promise<UploadSession> {

@@ -2,7 +2,7 @@
  * Progress of one push: per-layer states and bytes, overall rate and ETA, emitted at most ten
  * times a second (plus the final event) so neither IPC nor the renderer drowns.
  */
-import type { LayerProgress, LayerState, PushProgress } from '../../shared/types';
+import type { LayerProgress, LayerState, PushNotice, PushProgress } from '../../shared/types';
 
 /** Minimum gap between two emitted progress events. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -16,6 +16,8 @@ export class ProgressTracker {
   private lastEmit = 0;
   private timer: NodeJS.Timeout | null = null;
   private finished = false;
+  private notice: PushNotice | null = null;
+  private seq = 0;
 
   private readonly emit: (p: PushProgress) => void;
 
@@ -57,6 +59,13 @@ export class ProgressTracker {
     this.changed();
   }
 
+  /** Shows what the push waits for ("registry asked to wait, retrying in 4 s"), or clears it with null. */
+  setNotice(notice: PushNotice | null): void {
+    if (notice === null && this.notice === null) return;
+    this.notice = notice;
+    this.changed();
+  }
+
   /** Moves the push to another phase (always emitted promptly). */
   setPhase(phase: PushProgress['phase']): void {
     this.phase = phase;
@@ -76,7 +85,8 @@ export class ProgressTracker {
     const rate = dt > 0.2 ? Math.max(0, (bytesDone - first.bytes) / dt) : 0;
     const left = bytesTotal - bytesDone;
     const eta = this.finished ? 0 : rate > 0 ? left / rate : null;
-    return { pushId: this.pushId, phase: this.phase, layers, bytesDone, bytesTotal, rate, eta };
+    const notice = this.finished ? null : this.notice;
+    return { pushId: this.pushId, phase: this.phase, layers, bytesDone, bytesTotal, rate, eta, notice, seq: ++this.seq };
   }
 
   /** Emits the final event immediately and stops the throttle timer. */

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { buildArchive } from '../archive/test-fixtures';
 import { CHUNK_SIZE } from './blob-push';
-import { startProxy } from './test-proxy';
-import { openUploads, pushTo, readBack, tagsOf } from './test-push-helpers';
+import { nthChunk, startProxy, type FaultRule, type TestProxy } from './test-proxy';
+import { openUploads, pushTo, readBack, resentBytes, tagsOf, uploadFolders } from './test-push-helpers';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -30,7 +30,7 @@ async function bigArchive(name: string) {
 describe('interrupted uploads', () => {
   it('resumes from the registry\'s Range after the connection is cut mid-PATCH', async () => {
     const built = await bigArchive('resume-drop');
-    const proxy = await startProxy(reg.url, { patchNumber: 2, afterBytes: 1024 * 1024, mode: 'drop' });
+    const proxy = await startProxy(reg.url, { chunkSize: CHUNK_SIZE, patchNumber: 2, afterBytes: 1024 * 1024, mode: 'drop' });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c1'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
@@ -52,15 +52,109 @@ describe('interrupted uploads', () => {
     }
   });
 
-  it('recovers when the registry got part of the cut PATCH (distribution drops such a session)', async () => {
+  it('recovers when the registry got part of the cut PATCH: only that blob starts over, its old session DELETEd', async () => {
     const built = await bigArchive('resume-partial');
-    const proxy = await startProxy(reg.url, { patchNumber: 2, afterBytes: 1024 * 1024, mode: 'forward-partial' });
+    const proxy = await startProxy(reg.url, { chunkSize: CHUNK_SIZE, patchNumber: 2, afterBytes: 1024 * 1024, mode: 'forward-partial' });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c2'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
       expect(proxy.cut).toBe(true);
       const stored = await readBack(reg, 'resume-partial', '1');
       expect(stored.diffIds).toEqual(built.images[0].diffIds);
+      // distribution drops a session asked about with a stale offset: the big blob went again from
+      // its start (what it had sent: one chunk and the cut part), the small ones did not.
+      const resent = await resentBytes(reg, proxy, 'resume-partial', '1');
+      expect(resent).toBeGreaterThan(CHUNK_SIZE);
+      expect(resent).toBeLessThan(2 * CHUNK_SIZE);
+      expect(proxy.requests['DELETE uploads']).toBe(1);
+      // distribution 2.8 can neither resume nor DELETE a session that got part of a chunk (its
+      // signed offset no longer matches): it keeps that one until its upload purging. Only that one.
+      expect(await openUploads(reg, 'resume-partial')).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('after a cut and a 2 s outage, asks the registry where the upload stands and continues at its offset', async () => {
+    const built = await bigArchive('resume-outage');
+    let proxy: TestProxy | null = null;
+    let outage: Promise<void> | null = null;
+    // A buffering proxy in front of a registry that restarts: the cut chunk never reached it, and
+    // for 2 s nothing answers.
+    const nth = nthChunk(CHUNK_SIZE);
+    proxy = await startProxy(reg.url, (r) => {
+      if (nth(r) !== 2) return null;
+      outage = new Promise((ok) => setTimeout(ok, 100)).then(() => proxy!.down(2000));
+      return { kind: 'cut', afterBytes: 1024 * 1024, forward: false };
+    });
+    try {
+      const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-outage'), baseUrl: proxy.url });
+      await outage;
+      expect(out.error).toBeUndefined();
+      expect((await readBack(reg, 'resume-outage', '1')).diffIds).toEqual(built.images[0].diffIds);
+      expect(proxy.requests['GET uploads']).toBeGreaterThanOrEqual(1);
+      const resent = await resentBytes(reg, proxy, 'resume-outage', '1');
+      expect(resent).toBe(1024 * 1024);
+      expect(proxy.requests['POST uploads']).toBe(3);
+      expect(proxy.requests['DELETE uploads'] ?? 0).toBe(0);
+      console.log(`[measure] cut + 2 s outage: ${resent} bytes re-sent of a ${LAYER}-byte layer, ${out.seconds.toFixed(1)} s`);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('faults that keep coming', () => {
+  const cutEvery = (forward: boolean): FaultRule => (r) => (r.kind === 'PATCH uploads' ? { kind: 'cut', afterBytes: 256 * 1024, forward } : null);
+
+  it.each([
+    ['the registry got part of each chunk', true],
+    ['nothing of each chunk reached the registry', false],
+  ])('a connection cut every time (%s) is named a network problem, and leaves no session it could DELETE', async (_what, forward) => {
+    const repo = `cut-always-${forward ? 'fwd' : 'drop'}`;
+    const built = await bigArchive(repo);
+    const proxy = await startProxy(reg.url, cutEvery(forward));
+    try {
+      const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, `c-${repo}`), baseUrl: proxy.url, timings: { unreachableForMs: 2000 } });
+      expect(out.error?.code).toBe('NETWORK');
+      expect(out.error?.message).toMatch(new RegExp(`The connection to ${new URL(proxy.url).host.replace(/\./g, '\\.')} was cut \\d+ times during the push; check the network or proxy`));
+      expect(out.error?.message).not.toMatch(/storage/);
+      expect(await tagsOf(reg, repo)).toEqual([]);
+      // Every session was DELETEd except, on distribution 2.8, those that got part of a cut chunk.
+      const cutSessions = new Set(proxy.log.filter((l) => l.fault).map((l) => /\/uploads\/([^/?]+)/.exec(l.path)![1]));
+      const left = await openUploads(reg, repo);
+      if (forward) for (const id of left) expect(cutSessions).toContain(id);
+      else expect(left).toEqual([]);
+      console.log(`[measure] ${repo}: ${proxy.requests['POST uploads']} sessions opened, ${(await uploadFolders(reg, repo)).length} _uploads folders left (empty), ${proxy.faults} cuts`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('bytes damaged on the way (DIGEST_INVALID after a clean read) are sent once more, then the push goes on', async () => {
+    const built = await bigArchive('flip-once');
+    const nth = nthChunk(CHUNK_SIZE);
+    const proxy = await startProxy(reg.url, (r) => (nth(r) === 1 ? { kind: 'flip', atByte: 1000 } : null));
+    try {
+      const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-flip'), baseUrl: proxy.url });
+      expect(out.error).toBeUndefined();
+      expect(proxy.faults).toBe(1);
+      expect((await readBack(reg, 'flip-once', '1')).diffIds).toEqual(built.images[0].diffIds);
+      expect(await openUploads(reg, 'flip-once')).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('bytes damaged every time: says they were damaged on the way, not that the archive is bad', async () => {
+    const built = await bigArchive('flip-always');
+    const proxy = await startProxy(reg.url, (r) => (r.kind === 'PATCH uploads' ? { kind: 'flip', atByte: 10 } : null));
+    try {
+      const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-flip2'), baseUrl: proxy.url });
+      expect(out.error?.code).toBe('DIGEST_INVALID');
+      expect(out.error?.message).toMatch(/received different bytes for sha256:[0-9a-f]{64} than Berth sent \(2 times; the archive read was intact\): the data was damaged on the way/);
+      expect(await tagsOf(reg, 'flip-always')).toEqual([]);
+      expect(await openUploads(reg, 'flip-always')).toEqual([]);
     } finally {
       await proxy.close();
     }

@@ -16,7 +16,8 @@ import { assertEncodingSupported } from './encode';
 import { buildManifest, type BuiltManifest } from './manifest';
 import { layerDescriptors, planImage, type ImagePlan } from './plan';
 import { ProgressTracker } from './progress';
-import { cancelled, withRetry } from './retry';
+import { cancelled, DEFAULT_TIMINGS, RetryPolicy, type RetryTimings } from './retry';
+import { piecesInterceptor, retryInterceptor } from './retry-interceptor';
 import { parseTarget, resolveTargets } from './targets';
 import type { UploadSession } from './upload-session';
 
@@ -56,26 +57,22 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
   if (errors.length) throw real;
 }
 
+/** PUTs the manifest under `tag` (idempotent: the client's retry interceptor retries it). */
 async function putManifest(ctx: PushContext, repository: string, tag: string, m: BuiltManifest): Promise<void> {
-  await withRetry(
-    async () => {
-      const res = await ctx.client.request({
-        method: 'PUT',
-        url: `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
-        scope: { repository, actions: ['pull', 'push'] },
-        headers: { 'content-type': m.mediaType },
-        body: m.bytes,
-        signal: ctx.signal,
-        expect: [201, 200, 202],
-      });
-      await res.body.dump();
-      const said = res.headers['docker-content-digest'];
-      if (typeof said === 'string' && said && said !== m.digest) {
-        throw new BerthError('DIGEST_MISMATCH', `${ctx.host} stored ${repository}:${tag} as ${said}, not ${m.digest}. The registry may have rewritten the manifest; check the tag with skopeo inspect.`);
-      }
-    },
-    { signal: ctx.signal },
-  );
+  const res = await ctx.client.request({
+    method: 'PUT',
+    url: `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
+    scope: { repository, actions: ['pull', 'push'] },
+    headers: { 'content-type': m.mediaType },
+    body: m.bytes,
+    signal: ctx.signal,
+    expect: [201, 200, 202],
+  });
+  await res.body.dump();
+  const said = res.headers['docker-content-digest'];
+  if (typeof said === 'string' && said && said !== m.digest) {
+    throw new BerthError('DIGEST_MISMATCH', `${ctx.host} stored ${repository}:${tag} as ${said}, not ${m.digest}. The registry may have rewritten the manifest; check the tag with skopeo inspect.`);
+  }
 }
 
 /** Registries reject foreign layers unless told to trust their URLs: say so instead of "missing blob". */
@@ -107,12 +104,13 @@ async function warmUp(client: RegistryClient, job: PushJobInput, signal: AbortSi
 /** Pushes according to `job` and resolves with the outcome (never rejects). */
 export async function runPush(
   job: PushJobInput & { pushId: string; cacheDir: string },
-  opts: { signal?: AbortSignal; onProgress?: (p: PushProgress) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: PushProgress) => void; timings?: Partial<RetryTimings> } = {},
 ): Promise<PushOutcome> {
   const started = performance.now();
   const tracker = new ProgressTracker(job.pushId, (p) => opts.onProgress?.(p));
   const inner = new AbortController();
   const hard = new AbortController();
+  const policy = new RetryPolicy(job.registry.host, { ...DEFAULT_TIMINGS, ...opts.timings }, (n) => tracker.setNotice(n), inner.signal);
   let graceTimer: NodeJS.Timeout | null = null;
   inner.signal.addEventListener('abort', () => (graceTimer = setTimeout(() => hard.abort(), UPLOAD_GRACE_MS)), { once: true });
   const onOuterAbort = (): void => inner.abort();
@@ -139,7 +137,7 @@ export async function runPush(
       throw new BerthError('INVALID_ARGUMENT', `Unknown compression "${String(compression)}". Use gzip, none or zstd.`);
     }
     assertEncodingSupported(compression);
-    client = new RegistryClient(job.registry);
+    client = new RegistryClient(job.registry, { interceptors: [piecesInterceptor(), retryInterceptor(policy)] });
     const warm = warmUp(client, job, inner.signal);
     archive = await openArchive(job.archivePath, { signal: inner.signal, displayName: job.fileName });
     const targets = resolveTargets(archive.images, job.request, job.registry.host);
@@ -155,6 +153,7 @@ export async function runPush(
       open,
       onSent: (n) => (bytesUploaded += n),
       gzipParallel: Math.max(1, Math.min(4, availableParallelism())),
+      policy,
     };
     const plans = new Map<number, ImagePlan>();
     for (const t of targets) {
@@ -217,7 +216,7 @@ export async function runPush(
     await Promise.all([...open].map((s) => s.cancel()));
     await cache?.save().catch(() => undefined);
     tracker.finish(wasCancelled ? 'cancelled' : 'failed');
-    return outcome(wasCancelled ? cancelled() : err);
+    return outcome(wasCancelled ? cancelled() : policy.explain(err));
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort);
     if (graceTimer) clearTimeout(graceTimer);

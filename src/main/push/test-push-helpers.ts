@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RunningRegistry } from '../../../e2e/support/registry';
 import type { PushOutcome, PushProgress, PushRequest } from '../../shared/types';
+import type { RetryTimings } from './retry';
 import { runPush } from './run';
 
 const ACCEPT = [
@@ -25,7 +26,7 @@ export async function pushTo(
   reg: RunningRegistry,
   archivePath: string,
   request: Partial<PushRequest>,
-  opts: { cacheDir: string; signal?: AbortSignal; onProgress?: (p: PushProgress) => void; baseUrl?: string },
+  opts: { cacheDir: string; signal?: AbortSignal; onProgress?: (p: PushProgress) => void; baseUrl?: string; timings?: Partial<RetryTimings> },
 ): Promise<PushOutcome & { events: PushProgress[] }> {
   const events: PushProgress[] = [];
   const baseUrl = opts.baseUrl ?? reg.url;
@@ -40,6 +41,7 @@ export async function pushTo(
     },
     {
       signal: opts.signal,
+      timings: opts.timings,
       onProgress: (p) => {
         events.push(p);
         opts.onProgress?.(p);
@@ -120,4 +122,21 @@ export async function openUploads(reg: RunningRegistry, repo: string): Promise<s
     if (files.includes('startedat') || files.includes('data')) live.push(id);
   }
   return live;
+}
+
+/**
+ * Body bytes a push sent through `proxy` beyond what the registry now holds for repo:tag (its
+ * blobs and manifest): what faults made it send twice.
+ */
+export async function resentBytes(reg: RunningRegistry, proxy: { bodyBytes: Record<string, number> }, repo: string, tag: string): Promise<number> {
+  const stored = await readBack(reg, repo, tag);
+  const config = await getBlob(reg, repo, stored.manifest.config.digest);
+  const blobBytes = stored.manifest.layers.reduce((a, l) => a + l.size, 0) + config.length;
+  const manifest = await reg.fetch(`/v2/${repo}/manifests/${tag}`, { headers: { accept: stored.mediaType } }).then((r) => r.arrayBuffer());
+  return (proxy.bodyBytes.PATCH ?? 0) + (proxy.bodyBytes.PUT ?? 0) - blobBytes - manifest.byteLength;
+}
+
+/** Every folder under the repository's `_uploads` (live sessions and the empty ones distribution leaves). */
+export async function uploadFolders(reg: RunningRegistry, repo: string): Promise<string[]> {
+  return readdir(join(reg.storageDir, 'docker/registry/v2/repositories', repo, '_uploads')).catch(() => [] as string[]);
 }

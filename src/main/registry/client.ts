@@ -24,6 +24,8 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /** undici interceptors around the agent (the push adds its retry policy), outermost last. */
+  interceptors?: Dispatcher.DispatcherComposeInterceptor[];
 }
 
 /** Answer of `probe`: status, headers and up to 64 KiB of body text; never throws on HTTP status. */
@@ -55,7 +57,7 @@ interface Exchange {
 /** A client for one registry; create one per registry profile and `close()` it when done. */
 export class RegistryClient {
   readonly config: RegistryConfig;
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly limiter: Limiter;
   private readonly base: URL;
   private readonly tokens = new TokenCache();
@@ -70,12 +72,13 @@ export class RegistryClient {
     this.config = config;
     this.base = new URL(config.baseUrl);
     // TLS per registry (roots, roots + CA, pin or skip); `insecure` is only about plain http.
-    this.agent = new Agent({
+    const agent = new Agent({
       connect: connectorFor(config, { timeoutMs: options.connectTimeoutMs ?? 10_000 }),
       headersTimeout: options.headersTimeoutMs ?? 30_000,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,
       keepAliveTimeout: 30_000,
     });
+    this.agent = options.interceptors?.length ? agent.compose(...options.interceptors) : agent;
     this.limiter = new Limiter(config.maxConcurrency ?? 8);
   }
 

@@ -121,6 +121,11 @@ export function PushRow(props: { summary: PushSummary; host?: string }) {
                   .filter(Boolean)
                   .join(' · ')}
           </span>
+          {p.notice && (
+            <span className={`push-notice notice-${p.notice.kind}`} role="status" data-testid="push-notice">
+              {p.notice.message}
+            </span>
+          )}
         </div>
       )}
 

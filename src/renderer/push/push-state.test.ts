@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushSummary } from '../../shared/types';
-import { addPush, applyOutcome, applyProgress, formatDuration, initialProgress, isWaiting, percent, shownPhase } from './push-state';
+import type { PushOutcome, PushProgress } from '../../shared/types';
+import { addPush, applyOutcome, applyProgress, formatDuration, initialProgress, isFinished, isWaiting, percent, reconcile, shownPhase } from './push-state';
 
 const summary = (pushId: string): PushSummary => ({
   pushId,
@@ -42,6 +43,54 @@ describe('push list folding', () => {
     expect(isWaiting(summary('a'))).toBe(true);
     const moving = { ...summary('a'), progress: { ...initialProgress('a'), phase: 'blobs' as const, layers: [{ digest: 'd', state: 'uploading' as const, bytesDone: 1, bytesTotal: 2 }] } };
     expect(isWaiting(moving)).toBe(false);
+  });
+});
+
+const at = (pushId: string, seq: number, bytesDone: number): PushProgress => ({ ...initialProgress(pushId), phase: 'blobs', seq, bytesDone, bytesTotal: 100 });
+const done = (pushId: string): PushOutcome => ({ pushId, ok: true, pushed: [{ repository: 'r', tag: '1', digest: 'sha256:x' }], bytesUploaded: 100, seconds: 1 });
+
+describe('one source of truth: the cache fed by events, reconciled with listPushes', () => {
+  it('a late or replayed snapshot never rewinds a newer one', () => {
+    const list = [{ ...summary('a'), progress: at('a', 5, 50) }];
+    expect(applyProgress(list, at('a', 4, 40))).toBe(list);
+    expect(applyProgress(list, at('a', 6, 60))?.[0].progress.bytesDone).toBe(60);
+  });
+
+  it('a push:done that never arrived is settled by the list (the row does not stay running)', () => {
+    const cached = [{ ...summary('a'), progress: at('a', 9, 90) }];
+    const server = [{ ...summary('a'), progress: { ...at('a', 12, 100), phase: 'done' as const }, outcome: done('a') }];
+    const next = reconcile(server, cached, cached);
+    expect(isFinished(next[0])).toBe(true);
+    expect(shownPhase(next[0])).toBe('done');
+    expect(next[0].outcome).toEqual(done('a'));
+  });
+
+  it('events that arrived while the list was on its way win over the older list', () => {
+    const before = [{ ...summary('a'), progress: at('a', 3, 30) }];
+    const now = [{ ...summary('a'), progress: at('a', 8, 80), outcome: done('a') }];
+    const server = [{ ...summary('a'), progress: at('a', 5, 50) }];
+    const next = reconcile(server, before, now);
+    expect(next[0].outcome).toEqual(done('a'));
+    expect(shownPhase(next[0])).toBe('done');
+    const progressOnly = reconcile(server, before, [{ ...summary('a'), progress: at('a', 8, 80) }]);
+    expect(progressOnly[0].progress.bytesDone).toBe(80);
+  });
+
+  it('a running push the engine no longer knows (server restarted) ends as failed, saying so', () => {
+    const before = [{ ...summary('a'), progress: at('a', 3, 30) }, { ...summary('old'), outcome: done('old') }];
+    const next = reconcile([], before, before);
+    const a = next.find((s) => s.pushId === 'a')!;
+    expect(shownPhase(a)).toBe('failed');
+    expect(a.outcome?.error?.message).toMatch(/lost track of this push/);
+    // A finished push the engine pruned keeps its result.
+    expect(shownPhase(next.find((s) => s.pushId === 'old')!)).toBe('done');
+  });
+
+  it('a push started while the list was on its way is kept, first', () => {
+    const now = [summary('new'), { ...summary('a'), progress: at('a', 1, 10) }];
+    const next = reconcile([{ ...summary('a'), progress: at('a', 2, 20) }], [{ ...summary('a'), progress: at('a', 1, 10) }], now);
+    expect(next.map((s) => s.pushId)).toEqual(['new', 'a']);
+    expect(isFinished(next[0])).toBe(false);
   });
 });
 

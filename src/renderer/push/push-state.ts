@@ -37,11 +37,21 @@ export function isWaiting(s: Pick<PushSummary, 'progress' | 'outcome'>): boolean
 export function applyProgress(list: PushSummary[], p: PushProgress): PushSummary[] | null {
   const i = list.findIndex((s) => s.pushId === p.pushId);
   if (i < 0) return null;
-  // A finished push keeps its final numbers: a late throttled event must not rewind it.
-  if (list[i].outcome) return list;
+  // A finished push keeps its final numbers, and a late or replayed snapshot never rewinds a newer one.
+  if (list[i].outcome || !newer(p, list[i].progress)) return list;
   const next = [...list];
   next[i] = { ...list[i], progress: p };
   return next;
+}
+
+/** True when snapshot `a` is not older than `b` (snapshots without a sequence number always count as newer). */
+function newer(a: PushProgress, b: PushProgress): boolean {
+  return a.seq === undefined || b.seq === undefined || a.seq >= b.seq;
+}
+
+/** A summary with its outcome set and its phase settled by it. */
+function settled(s: PushSummary, o: PushOutcome): PushSummary {
+  return { ...s, outcome: o, progress: { ...s.progress, phase: shownPhase({ progress: s.progress, outcome: o }), eta: null, notice: null } };
 }
 
 /** The list with one push's outcome set (and its phase settled); `null` when the push is not in the list. */
@@ -49,9 +59,48 @@ export function applyOutcome(list: PushSummary[], o: PushOutcome): PushSummary[]
   const i = list.findIndex((s) => s.pushId === o.pushId);
   if (i < 0) return null;
   const next = [...list];
-  const s = list[i];
-  next[i] = { ...s, outcome: o, progress: { ...s.progress, phase: shownPhase({ progress: s.progress, outcome: o }), eta: null } };
+  next[i] = settled(list[i], o);
   return next;
+}
+
+/** The outcome given to a push the engine no longer knows while it was running here (its server restarted). */
+export function lostOutcome(s: PushSummary): PushOutcome {
+  return {
+    pushId: s.pushId,
+    ok: false,
+    pushed: [],
+    error: {
+      code: 'NETWORK',
+      message: 'Berth lost track of this push before it finished (the Berth server restarted or dropped it); its result is unknown. Check the tags in the registry, or push again.',
+    },
+    bytesUploaded: 0,
+    seconds: 0,
+  };
+}
+
+/**
+ * The engine's list merged with what the cache holds: the cache is the one source of truth,
+ * fed by events and reconciled here with `listPushes`. An outcome beats none and the newer
+ * snapshot wins (by `seq`), whichever side brought it. A push that was running in the cache
+ * before the list was asked for (`before`) and that the engine no longer lists was lost: it ends
+ * as failed instead of running forever. Pushes added while the list was on its way (`now` but not
+ * `before`) and finished ones the engine pruned are kept.
+ */
+export function reconcile(server: PushSummary[], before: PushSummary[] | undefined, now: PushSummary[] | undefined): PushSummary[] {
+  const cached = new Map((now ?? []).map((s) => [s.pushId, s]));
+  const merged = server.map((s) => {
+    const c = cached.get(s.pushId);
+    if (!c) return s;
+    const progress = newer(s.progress, c.progress) ? s.progress : c.progress;
+    const outcome = s.outcome ?? c.outcome;
+    return outcome ? settled({ ...s, progress }, outcome) : { ...s, progress };
+  });
+  const listed = new Set(server.map((s) => s.pushId));
+  const wasRunning = new Set((before ?? []).filter((s) => !isFinished(s)).map((s) => s.pushId));
+  const unlisted = (now ?? []).filter((s) => !listed.has(s.pushId));
+  const added = unlisted.filter((s) => !(before ?? []).some((b) => b.pushId === s.pushId));
+  const kept = unlisted.filter((s) => !added.includes(s)).map((s) => (!isFinished(s) && wasRunning.has(s.pushId) ? settled(s, lostOutcome(s)) : s));
+  return [...added, ...merged, ...kept];
 }
 
 /** Adds a push at the front (newest first) unless it is already listed. */

@@ -1,7 +1,9 @@
 /**
- * Pushes: the engine's list (restored on startup), kept current by `push:progress` and
- * `push:done` events written straight into the cache (no polling), plus start, cancel, retry
- * and dismiss. Archive inspection of a registered file is a query keyed by its handle.
+ * Pushes: one source of truth, the query cache — the engine's list (restored on startup), kept
+ * current by `push:progress` and `push:done` events written straight into it, and reconciled
+ * with the engine's list when events may have been lost (the event stream reopened, or a running
+ * push went quiet); plus start, cancel, retry and dismiss. Archive inspection of a registered
+ * file is a query keyed by its handle.
  */
 import { queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -10,17 +12,11 @@ import { berth } from '../app/berth';
 import { call } from '../app/unwrap';
 import { repositoryKeys } from '../repositories/queries';
 import { tagKeys } from '../tags/queries';
-import { addPush, applyOutcome, applyProgress, initialProgress } from './push-state';
-import {
-  destinationsOf,
-  isDismissed,
-  markReleased,
-  recordOutcome,
-  recordProgress,
-  rememberDestinations,
-  rememberDismissed,
-  withLatest,
-} from './session';
+import { addPush, applyOutcome, applyProgress, initialProgress, isFinished, reconcile } from './push-state';
+import { destinationsOf, isDismissed, markReleased, rememberDestinations, rememberDismissed } from './session';
+
+/** A running push with no event for this long makes the panel ask the engine for the list again. */
+export const QUIET_MS = 20_000;
 
 /** Query keys of this feature. */
 export const pushKeys = {
@@ -29,13 +25,18 @@ export const pushKeys = {
   archive: (handle: FileHandle) => [...pushKeys.all, 'archive', handle] as const,
 };
 
-/** Every push of the session (newest first) minus the dismissed ones; events keep it fresh. */
+/** Every push of the session (newest first) minus the dismissed ones; events keep it fresh, listPushes reconciles. */
 export const pushesQuery = () =>
   queryOptions({
     queryKey: pushKeys.list(),
-    queryFn: async (): Promise<PushSummary[]> => {
+    queryFn: async ({ client }): Promise<PushSummary[]> => {
+      const before = client.getQueryData<PushSummary[]>(pushKeys.list());
       const list = await call(berth().listPushes());
-      return list.filter((s) => !isDismissed(s.pushId)).map(withLatest);
+      const now = client.getQueryData<PushSummary[]>(pushKeys.list());
+      const next = reconcile(list.filter((s) => !isDismissed(s.pushId)), before, now);
+      // Pushes whose end the events never brought (a lost push:done) get its effects now.
+      for (const s of next) if (s.outcome && !now?.find((c) => c.pushId === s.pushId)?.outcome) queueMicrotask(() => onDone(client, s.outcome!));
+      return next;
     },
     staleTime: Infinity,
     gcTime: Infinity,
@@ -85,8 +86,13 @@ export function usePushEvents(): void {
   const qc = useQueryClient();
   useEffect(() => {
     const key = pushKeys.list();
+    let lastEvent = Date.now();
+    const resync = (): void => {
+      lastEvent = Date.now();
+      void qc.invalidateQueries({ queryKey: key });
+    };
     const offProgress = berth().on('push:progress', (p) => {
-      recordProgress(p);
+      lastEvent = Date.now();
       if (isDismissed(p.pushId)) return;
       const list = qc.getQueryData<PushSummary[]>(key);
       const next = list ? applyProgress(list, p) : null;
@@ -95,7 +101,7 @@ export function usePushEvents(): void {
       else if (!qc.isFetching({ queryKey: key })) void qc.invalidateQueries({ queryKey: key });
     });
     const offDone = berth().on('push:done', (o) => {
-      recordOutcome(o);
+      lastEvent = Date.now();
       if (isDismissed(o.pushId)) return;
       const list = qc.getQueryData<PushSummary[]>(key);
       const next = list ? applyOutcome(list, o) : null;
@@ -103,15 +109,24 @@ export function usePushEvents(): void {
       else void qc.invalidateQueries({ queryKey: key });
       onDone(qc, o);
     });
+    // The stream (re)opened: whatever it carried while it was down is lost.
+    const offResync = berth().onResync?.(resync) ?? (() => {});
+    // A push:done lost without the stream noticing must not leave a row running forever.
+    const quiet = setInterval(() => {
+      const running = qc.getQueryData<PushSummary[]>(key)?.some((s) => !isFinished(s));
+      if (running && Date.now() - lastEvent > QUIET_MS && !qc.isFetching({ queryKey: key })) resync();
+    }, QUIET_MS / 4);
     return () => {
       offProgress();
       offDone();
+      offResync();
+      clearInterval(quiet);
     };
   }, [qc]);
 }
 
 function insert(qc: QueryClient, s: PushSummary): void {
-  qc.setQueryData<PushSummary[]>(pushKeys.list(), (old) => addPush(old ?? [], withLatest(s)));
+  qc.setQueryData<PushSummary[]>(pushKeys.list(), (old) => addPush(old ?? [], s));
   // The outcome may have arrived before startPush answered: settle it now.
   const settled = qc.getQueryData<PushSummary[]>(pushKeys.list())?.find((x) => x.pushId === s.pushId);
   if (settled?.outcome) onDone(qc, settled.outcome);

@@ -1,10 +1,10 @@
 /**
  * What the renderer remembers about pushes beyond the engine's list: pushes the user dismissed
  * (kept in sessionStorage so a reload of the web shell does not bring them back), handles
- * already released, the latest event per push (so a list fetched mid-push cannot rewind it),
- * and the destinations a push was started for.
+ * already released, and the destinations a push was started for. A push's state itself lives
+ * only in the query cache (queries.ts).
  */
-import type { FileHandle, PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
+import type { FileHandle, PushId } from '../../shared/types';
 
 const DISMISSED_KEY = 'berth.pushes.dismissed';
 const DISMISSED_CAP = 200;
@@ -42,30 +42,6 @@ export function markReleased(handle: FileHandle): boolean {
   if (released.has(handle)) return false;
   released.add(handle);
   return true;
-}
-
-const latestProgress = new Map<PushId, PushProgress>();
-const latestOutcome = new Map<PushId, PushOutcome>();
-
-/** Records an event as it arrives. */
-export function recordProgress(p: PushProgress): void {
-  latestProgress.set(p.pushId, p);
-}
-
-/** Records an outcome as it arrives. */
-export function recordOutcome(o: PushOutcome): void {
-  latestOutcome.set(o.pushId, o);
-}
-
-/** A summary with whatever newer state the events already brought (outcome beats progress). */
-export function withLatest(s: PushSummary): PushSummary {
-  const outcome = s.outcome ?? latestOutcome.get(s.pushId) ?? null;
-  const progress = outcome ? s.progress : (latestProgress.get(s.pushId) ?? s.progress);
-  if (outcome && !s.outcome) {
-    const phase = outcome.ok ? 'done' : outcome.error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    return { ...s, outcome, progress: { ...progress, phase, eta: null } };
-  }
-  return progress === s.progress ? s : { ...s, progress };
 }
 
 const destinations = new Map<PushId, string[]>();
