@@ -65,7 +65,7 @@ export async function openArchive(path: string, opts: OpenArchiveOptions = {}): 
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       await fh.close();
       fh = undefined;
-      const { contents, dir } = await spoolGzipTar(path, errors, opts.tempDir, signal);
+      const { contents, dir } = await spoolGzipTar(path, size, errors, { tempRoot: opts.tempDir, signal, keepFree: opts.keepFree });
       const close = () => rm(dir, { recursive: true, force: true });
       try {
         const { format, images } = await readImages(contents);
