@@ -61,6 +61,11 @@ export function archiveErrors(path: string) {
         `${file} has more than ${limit.toLocaleString('en-US')} entries${atImagePaths ? ' where image files go' : ''}; image archives have a few hundred, so it is not an image archive (or it is damaged) — ${RECREATE}.`,
         { entries: limit },
       ),
+    tooMuchMetadata: (how: string) =>
+      new BerthError(
+        'ARCHIVE_TOO_LARGE',
+        `${file} holds ${how} of metadata (manifest.json, index.json, image configs); image archives hold far less, so it is damaged or not an image archive — ${RECREATE}.`,
+      ),
     bomb: (ratio: number, expanded: number, compressed: number) =>
       new BerthError(
         'ARCHIVE_TOO_LARGE',

@@ -7,7 +7,7 @@
  * stops the read (a gzip bomb costs a few MiB of work, not the disk).
  */
 import { createReadStream } from 'node:fs';
-import { type FileHandle, open, rm, statfs } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { BerthError } from '../../shared/errors';
@@ -18,7 +18,7 @@ import { SpoolPlan } from './spool-plan';
 import { BLOCK } from './tar-header';
 import { readFully } from './tar-index';
 import { type DataSink, TarStreamParser } from './tar-stream-parser';
-import { makeSpoolDir } from './temp-root';
+import { KEEP_FREE, makeSpoolDir, usableBytes } from './temp-root';
 
 /** Entries up to this size are kept in memory … */
 const IN_MEMORY_ENTRY = 1024 * 1024;
@@ -33,8 +33,6 @@ const HEAD = 16;
 export const MAX_RATIO = 100;
 /** The ratio is judged only after this much output, so a zero-filled file in a real image does not trip it. */
 export const RATIO_WINDOW = 64 * 1024 * 1024;
-/** Free space left on the spool's disk by default. */
-export const KEEP_FREE = 256 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** Spooled archive contents plus the temp dir to remove on close. */
@@ -92,11 +90,6 @@ class FileSink implements DataSink {
     this.closed = true;
     await this.fh.close();
   }
-}
-
-async function usableBytes(dir: string, keepFree: number): Promise<number> {
-  const st = await statfs(dir);
-  return Math.max(0, st.bavail * st.bsize - keepFree);
 }
 
 /** Gunzips and indexes the archive at `path` (`fileSize` bytes), spooling large entries. */
@@ -171,6 +164,7 @@ export async function spoolGzipTar(path: string, fileSize: number, errors: Archi
     entries: book.entries,
     complete: parser.ended,
     errors,
+    spent: { bytes: 0, values: 0 },
     async read(entry, position, length) {
       if (entry.data) return entry.data.subarray(position, position + length);
       if (!entry.file) throw errors.missingBlob(entry.name, 'the entry');

@@ -91,6 +91,7 @@ export async function openArchive(path: string, opts: OpenArchiveOptions = {}): 
       entries,
       complete,
       errors,
+      spent: { bytes: 0, values: 0 },
       async read(entry, position, length) {
         const buf = await readFully(handle, (entry.offset ?? 0) + position, length);
         if (buf.length < length) throw errors.truncated(`${entry.name} ends early (was the file changed while it was read?)`);

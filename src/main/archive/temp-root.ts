@@ -5,7 +5,7 @@
  * without touching anything it did not create or anything still in use.
  */
 import type { Dirent } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,9 @@ export type SpoolKind = 'archive' | 'upload' | 'worker';
 const OWN_NAME = /^berth-(?:archive|upload|worker)-(\d+)-[A-Za-z0-9]{6}$/;
 /** When this process started: anything Berth made before then is not this process's. */
 const PROCESS_START = Date.now() - process.uptime() * 1000;
+
+/** Free space Berth leaves on a disk it spools or uploads to. */
+export const KEEP_FREE = 256 * 1024 * 1024;
 
 let threadParent: string | null = null;
 
@@ -45,6 +48,12 @@ export async function appTempRoot(): Promise<string | null> {
 export async function makeSpoolDir(kind: SpoolKind, parent?: string): Promise<string> {
   const base = parent ?? threadParent ?? (await appTempRoot()) ?? tmpdir();
   return mkdtemp(join(base, `berth-${kind}-${process.pid}-`));
+}
+
+/** Bytes that may still be written under `dir` while leaving `keepFree` free on its disk (statfs). */
+export async function usableBytes(dir: string, keepFree = KEEP_FREE): Promise<number> {
+  const st = await statfs(dir);
+  return Math.max(0, st.bavail * st.bsize - keepFree);
 }
 
 function alive(pid: number): boolean {
