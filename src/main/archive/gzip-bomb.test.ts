@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexOf, makeConfig, pseudoRandom, sha256 } from './fixture-blobs';
 import { MAX_RATIO } from './gzip-spool';
 import { openArchive } from './index';
-import { type FixtureEntry, writeTar } from './test-fixtures';
+import { buildArchive, type FixtureEntry, writeTar } from './test-fixtures';
 import { writeZeroBomb } from './test-hostile';
 
 let dir: string;
@@ -129,6 +129,21 @@ describe('metadata first', () => {
     const opened = await openArchive(path, { tempDir: spool });
     expect(await sizeOf(spool)).toBe(2 * MiB);
     expect(await drain(opened.openBlob(opened.images[0].layers[0].source!))).toBe(2 * MiB);
+    await opened.close();
+  });
+
+  it('a layer reached through a legacy link that comes after it (skopeo, podman) is still spooled', async () => {
+    const built = await buildArchive(join(dir, 'links.tar.gz'), {
+      layout: 'docker-legacy',
+      symlinkLayers: true,
+      gzipWhole: true,
+      images: [{ tags: ['links:1'], layers: [{ sizeBytes: 2 * MiB }, { sizeBytes: 3 * MiB }] }],
+    });
+    // manifest.json first, then each `<diffid>.tar` before the `<id>/layer.tar` link that manifest.json names.
+    expect(built.entries[0]).toBe('manifest.json');
+    const opened = await openArchive(built.path, { tempDir: spool });
+    const sizes = await Promise.all(opened.images[0].layers.map((l) => drain(opened.openBlob(l.source!))));
+    expect(sizes).toEqual(built.images[0].layerBlobs.map((b) => b.length));
     await opened.close();
   });
 });
