@@ -7,6 +7,11 @@ import { BerthError } from '../../shared/errors';
 
 const RECREATE = 'create it again with `docker save IMAGE -o file.tar`';
 
+function amount(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024).toLocaleString('en-US')} KiB`;
+  return `${Math.round(bytes / 1024 / 1024).toLocaleString('en-US')} MiB`;
+}
+
 /** Builds the error for a given archive file (only its base name is shown to the user). */
 export function archiveErrors(path: string) {
   const file = basename(path);
@@ -49,6 +54,29 @@ export function archiveErrors(path: string) {
         'ARCHIVE_TOO_LARGE',
         `${entry} in ${file} is larger than ${Math.round(limit / 1024 / 1024)} MiB, too large for image metadata; the archive is damaged or not an image archive — ${RECREATE}.`,
         { entry },
+      ),
+    tooManyEntries: (limit: number, atImagePaths = false) =>
+      new BerthError(
+        'ARCHIVE_TOO_LARGE',
+        `${file} has more than ${limit.toLocaleString('en-US')} entries${atImagePaths ? ' where image files go' : ''}; image archives have a few hundred, so it is not an image archive (or it is damaged) — ${RECREATE}.`,
+        { entries: limit },
+      ),
+    tooMuchMetadata: (how: string) =>
+      new BerthError(
+        'ARCHIVE_TOO_LARGE',
+        `${file} holds ${how} of metadata (manifest.json, index.json, image configs); image archives hold far less, so it is damaged or not an image archive — ${RECREATE}.`,
+      ),
+    bomb: (ratio: number, expanded: number, compressed: number) =>
+      new BerthError(
+        'ARCHIVE_TOO_LARGE',
+        `${file} expands to more than ${ratio} times its compressed size (${amount(expanded)} from ${amount(compressed)}); no image archive compresses that well, so Berth stopped reading it (it looks like a gzip bomb). If you trust the file, decompress it yourself (\`gunzip ${file}\`) and drop the .tar.`,
+        { ratio },
+      ),
+    noRoom: (dir: string, needed: number, free: number) =>
+      new BerthError(
+        'ARCHIVE_TOO_LARGE',
+        `${file} is gzip-compressed and Berth unpacks its layers to ${dir} first, but the next one needs ${amount(needed)} and only ${amount(free)} can be used there; free some space, or decompress it yourself (\`gunzip ${file}\`) and drop the .tar (a plain .tar is read in place).`,
+        { needed, free },
       ),
     digestMismatch: (what: string, entry: string, expected: string, actual: string) =>
       new BerthError(

@@ -39,6 +39,7 @@ const kinds: BrokenKind[] = [
   'manifest-dotdot',
   'symlink-escape',
   'huge-manifest',
+  'dense-manifest',
   'layer-count-mismatch',
 ];
 

@@ -7,6 +7,13 @@ import type { BlobSource } from './types';
 
 /** Largest metadata file (manifest.json, index.json, a config, an OCI manifest) Berth reads. */
 export const METADATA_CAP = 16 * 1024 * 1024;
+/** Metadata bytes read from one archive in all (configs stay in memory with their images). */
+export const METADATA_TOTAL = 64 * 1024 * 1024;
+/**
+ * JSON values (objects, arrays, array elements and members) parsed from one archive in all. Real
+ * archives have thousands; each costs heap once parsed, so this bounds the reader's memory.
+ */
+export const JSON_VALUES_TOTAL = 2_000_000;
 
 /** One entry of the archive after its name was normalised. */
 export interface IndexedEntry {
@@ -32,6 +39,8 @@ export interface ArchiveContents {
   /** The end-of-archive marker was seen: a missing entry is missing, not cut off. */
   complete: boolean;
   errors: ArchiveErrors;
+  /** What reading metadata has cost so far (bounded by METADATA_TOTAL and JSON_VALUES_TOTAL). */
+  spent: { bytes: number; values: number };
   /** Reads `length` bytes of an entry's data starting at `position` within it. */
   read(entry: IndexedEntry, position: number, length: number): Promise<Buffer>;
 }
@@ -64,11 +73,25 @@ export function requireEntry(contents: ArchiveContents, name: string, what: stri
 export async function readMetadata(contents: ArchiveContents, name: string, what: string): Promise<Buffer> {
   const entry = requireEntry(contents, name, what);
   if (entry.size > METADATA_CAP) throw contents.errors.tooLarge(name, METADATA_CAP);
+  contents.spent.bytes += entry.size;
+  if (contents.spent.bytes > METADATA_TOTAL) throw contents.errors.tooMuchMetadata(`more than ${METADATA_TOTAL / 1024 / 1024} MiB`);
   return contents.read(entry, 0, entry.size);
 }
 
-/** Parses JSON bytes, naming the file on failure. */
+/** An upper bound of the values JSON.parse builds from `bytes`: one per container plus one per separator. */
+export function countJsonValues(bytes: Buffer): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x2c || c === 0x7b || c === 0x5b) n++;
+  }
+  return n;
+}
+
+/** Parses JSON bytes, naming the file on failure; refuses more values than image metadata has. */
 export function parseJson(contents: ArchiveContents, name: string, bytes: Buffer): unknown {
+  contents.spent.values += countJsonValues(bytes);
+  if (contents.spent.values > JSON_VALUES_TOTAL) throw contents.errors.tooMuchMetadata(`more than ${JSON_VALUES_TOTAL.toLocaleString('en-US')} JSON values`);
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (err) {

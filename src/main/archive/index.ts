@@ -65,7 +65,7 @@ export async function openArchive(path: string, opts: OpenArchiveOptions = {}): 
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       await fh.close();
       fh = undefined;
-      const { contents, dir } = await spoolGzipTar(path, errors, opts.tempDir, signal);
+      const { contents, dir } = await spoolGzipTar(path, size, errors, { tempRoot: opts.tempDir, signal, keepFree: opts.keepFree });
       const close = () => rm(dir, { recursive: true, force: true });
       try {
         const { format, images } = await readImages(contents);
@@ -91,6 +91,7 @@ export async function openArchive(path: string, opts: OpenArchiveOptions = {}): 
       entries,
       complete,
       errors,
+      spent: { bytes: 0, values: 0 },
       async read(entry, position, length) {
         const buf = await readFully(handle, (entry.offset ?? 0) + position, length);
         if (buf.length < length) throw errors.truncated(`${entry.name} ends early (was the file changed while it was read?)`);

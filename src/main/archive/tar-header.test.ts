@@ -86,7 +86,7 @@ async function indexBytes(bytes: Buffer, name = 'x.tar') {
 
 describe('tar header reader vs tar-stream pack', () => {
   it('reads names, sizes and data offsets of short, prefixed (>100 chars) and pax (>255 chars, UTF-8) names', async () => {
-    const long100 = `${'d'.repeat(60)}/${'e'.repeat(70)}/file.txt`;
+    const long100 = `blobs/${'d'.repeat(60)}/${'e'.repeat(70)}`;
     const long300 = `${'x'.repeat(150)}${'y'.repeat(150)}.bin`;
     const utf8 = 'blobs/ünïcødé/файл.json';
     const inputs: In[] = [
@@ -97,16 +97,18 @@ describe('tar header reader vs tar-stream pack', () => {
       { header: { name: long300 }, data: pseudoRandom(70_000, 'c') },
       { header: { name: utf8 }, data: Buffer.from('{"ok":true}') },
       { header: { name: 'dir', type: 'directory' } },
-      { header: { name: 'dir/link.tar', type: 'symlink', linkname: '../exact-block' } },
+      { header: { name: 'dir/layer.tar', type: 'symlink', linkname: '../exact-block' } },
       { header: { name: 'hard', type: 'link', linkname: 'manifest.json' } },
     ];
     const bytes = await packed(inputs);
     expect(bytes.includes(Buffer.from('path='))).toBe(true); // pax really was used
-    const { entries, complete, contents } = await indexBytes(bytes);
+    const { entries, complete, contents, seen } = await indexBytes(bytes);
     expect(complete).toBe(true);
     for (const i of inputs.filter((x) => !x.header.type)) expect(contents.get(i.header.name)).toEqual(i.data);
-    expect(entries.get('dir')?.kind).toBe('dir');
-    expect(entries.get('dir/link.tar')).toMatchObject({ kind: 'symlink', target: 'exact-block' });
+    // Folders are never needed (links are followed by name): counted, not kept.
+    expect(entries.has('dir')).toBe(false);
+    expect(seen).toBe(inputs.length);
+    expect(entries.get('dir/layer.tar')).toMatchObject({ kind: 'symlink', target: 'exact-block' });
     expect(entries.get('hard')).toMatchObject({ kind: 'hardlink', target: 'manifest.json' });
     expect(entries.get(long300)?.size).toBe(70_000);
   });
@@ -120,7 +122,7 @@ describe('tar header reader vs tar-stream pack', () => {
   });
 
   it('applies GNU long names (L) and long links (K)', async () => {
-    const name = `gnu/${'n'.repeat(200)}`;
+    const name = `blobs/gnu/${'n'.repeat(200)}`;
     const target = 't'.repeat(90); // ≤ 100 chars, so tar-stream writes a single ustar header for it
     const link = `x/y/../../${target}`;
     const nameData = Buffer.from(`${name}\0`);
@@ -128,10 +130,10 @@ describe('tar header reader vs tar-stream pack', () => {
     const bytes = Buffer.concat([
       retype(await headerBlock({ name: '././@LongLink', size: nameData.length }), 'L'),
       pad(nameData),
-      await headerBlock({ name: 'gnu/short', size: 3 }),
+      await headerBlock({ name: 'blobs/gnu/short', size: 3 }),
       pad(Buffer.from('abc')),
-      retype(await headerBlock({ name: '././@LongLink', size: 8 }), 'L'),
-      pad(Buffer.from(`gnu/lnk\0`)),
+      retype(await headerBlock({ name: '././@LongLink', size: 14 }), 'L'),
+      pad(Buffer.from(`blobs/gnu/lnk\0`)),
       retype(await headerBlock({ name: '././@LongLink', size: linkData.length }), 'K'),
       pad(linkData),
       await headerBlock({ name: 'ignored', type: 'symlink', linkname: 'short' }),
@@ -141,13 +143,13 @@ describe('tar header reader vs tar-stream pack', () => {
     ]);
     const { entries, contents } = await indexBytes(bytes, 'gnu.tar');
     expect(contents.get(name)).toEqual(Buffer.from('abc'));
-    expect(entries.get('gnu/lnk')).toMatchObject({ kind: 'symlink', target: `gnu/${target}` });
+    expect(entries.get('blobs/gnu/lnk')).toMatchObject({ kind: 'symlink', target: `blobs/gnu/${target}` });
     expect(entries.has('ignored')).toBe(false);
   });
 
   it('applies pax size/path per file and global (g) records to following entries', async () => {
     const data = pseudoRandom(3000, 'pax-size');
-    const x = Buffer.from(paxRecord('path', 'from-pax/name.bin') + paxRecord('size', '3000'));
+    const x = Buffer.from(paxRecord('path', 'blobs/from-pax/name.bin') + paxRecord('size', '3000'));
     const g = Buffer.from(paxRecord('comment', 'git archive style'));
     const bytes = Buffer.concat([
       retype(await headerBlock({ name: 'pax_global_header', size: g.length }), 'g'),
@@ -160,9 +162,9 @@ describe('tar header reader vs tar-stream pack', () => {
       pad(Buffer.from('ok')),
       Buffer.alloc(1024),
     ]);
-    expect(parsePax(x)).toEqual({ path: 'from-pax/name.bin', size: '3000' });
+    expect(parsePax(x)).toEqual({ path: 'blobs/from-pax/name.bin', size: '3000' });
     const { contents } = await indexBytes(bytes, 'pax.tar');
-    expect(contents.get('from-pax/name.bin')).toEqual(data);
+    expect(contents.get('blobs/from-pax/name.bin')).toEqual(data);
     expect(contents.get('after')).toEqual(Buffer.from('ok'));
     expect(contents.has('ustar-name')).toBe(false);
   });

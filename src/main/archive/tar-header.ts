@@ -148,3 +148,53 @@ export function parseGnuLongName(data: Buffer): string {
 export function paddedSize(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
+
+/** True for headers whose data describes the next entry (pax, GNU long names) rather than being one. */
+export function isExtendedKind(kind: TarEntryKind): boolean {
+  return kind === 'pax' || kind === 'pax-global' || kind === 'gnu-long-name' || kind === 'gnu-long-link';
+}
+
+/** An entry's header once pax / GNU overrides are applied. */
+export interface ResolvedHeader {
+  name: string;
+  linkname: string;
+  kind: 'file' | 'symlink' | 'hardlink' | 'dir' | 'other';
+  size: number;
+}
+
+/**
+ * pax and GNU long-name state carried from extended headers to the entry they describe, shared by
+ * the positioned (plain tar) and the streaming (.tar.gz) readers so both resolve names alike.
+ */
+export class ExtendedHeaders {
+  private global: Record<string, string> = {};
+  private pax: Record<string, string> | null = null;
+  private longName: string | null = null;
+  private longLink: string | null = null;
+
+  /** Takes in the data of an extended header; throws TarFormatError when it is damaged. */
+  apply(kind: TarEntryKind, data: Buffer): void {
+    if (kind === 'pax') this.pax = { ...(this.pax ?? {}), ...parsePax(data) };
+    else if (kind === 'pax-global') this.global = { ...this.global, ...parsePax(data) };
+    else if (kind === 'gnu-long-name') this.longName = parseGnuLongName(data);
+    else if (kind === 'gnu-long-link') this.longLink = parseGnuLongName(data);
+  }
+
+  /** Data size of the entry a regular header starts (a pax size wins); NaN or negative when invalid. */
+  size(header: RawHeader): number {
+    const paxSize = this.pax?.size ?? this.global.size;
+    return paxSize === undefined ? header.size : Number(paxSize);
+  }
+
+  /** The entry a regular header starts; clears the per-entry overrides. */
+  resolve(header: RawHeader, size: number): ResolvedHeader {
+    const name = this.pax?.path ?? this.longName ?? this.global.path ?? header.name;
+    const linkname = this.pax?.linkpath ?? this.longLink ?? this.global.linkpath ?? header.linkname;
+    const k = header.kind;
+    const kind = k === 'file' || k === 'symlink' || k === 'hardlink' || k === 'dir' ? k : 'other';
+    this.pax = null;
+    this.longName = null;
+    this.longLink = null;
+    return { name, linkname, kind, size };
+  }
+}

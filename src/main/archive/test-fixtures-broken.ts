@@ -29,6 +29,7 @@ export type BrokenKind =
   | 'manifest-dotdot'
   | 'symlink-escape'
   | 'huge-manifest'
+  | 'dense-manifest'
   | 'layer-count-mismatch'
   | 'wrong-diff-id';
 
@@ -122,6 +123,11 @@ export async function buildBrokenArchive(path: string, kind: BrokenKind): Promis
     case 'huge-manifest': {
       const huge = `[${' '.repeat(17 * 1024 * 1024)}]`;
       return expect('ARCHIVE_TOO_LARGE', await buildArchive(path, { ...one(), replaceEntries: { 'manifest.json': huge } }));
+    }
+    case 'dense-manifest': {
+      // Under the size cap, but more JSON values than the reader parses from one archive (each costs heap).
+      const dense = `[${'0,'.repeat(2_100_000)}0]`;
+      return expect('ARCHIVE_TOO_LARGE', await buildArchive(path, { ...one(), replaceEntries: { 'manifest.json': dense } }));
     }
     case 'layer-count-mismatch': {
       const probe = await buildArchive(path, one());

@@ -62,8 +62,10 @@ export interface OpenedArchive {
 /** Options of `openArchive`. */
 export interface OpenArchiveOptions {
   signal?: AbortSignal;
-  /** Where a .tar.gz is spooled (default: the OS temp dir). */
+  /** Where a .tar.gz is spooled (default: the app's temp root, see temp-root.ts). */
   tempDir?: string;
+  /** Bytes a .tar.gz's spool leaves free on its disk (default 256 MiB). */
+  keepFree?: number;
   /** The name the user knows the file by (an upload's temp file has another): used in error messages. */
   displayName?: string;
 }

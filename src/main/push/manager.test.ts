@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import type { PushOutcome, PushProgress } from '../../shared/types';
 import { buildArchive } from '../archive/test-fixtures';
 import { PushManager, type PushJobInput } from './manager';
+import { bundleForTest } from './test-bundle';
 import { openUploads, readBack, tagsOf } from './test-push-helpers';
 
 let reg: RunningRegistry;
@@ -18,14 +18,9 @@ let workerFile: string;
 beforeAll(async () => {
   reg = await startRegistry();
   dir = await mkdtemp(join(tmpdir(), 'berth-manager-'));
-  // The worker is an ES module bundle like electron-vite's out/main/push-worker.js; esbuild makes
-  // it from source here (packages stay external and resolve from the project's node_modules).
-  const outDir = resolve('node_modules/.cache/berth-push-worker-test');
-  await mkdir(outDir, { recursive: true });
-  const outfile = join(outDir, `push-worker-${process.pid}.js`);
-  await build({ entryPoints: [resolve('src/main/push/worker.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'silent' });
-  workerUrl = pathToFileURL(outfile);
-  workerFile = outfile;
+  // The worker is an ES module bundle like electron-vite's out/main/push-worker.js.
+  workerFile = await bundleForTest('src/main/push/worker.ts', 'push-worker');
+  workerUrl = pathToFileURL(workerFile);
 });
 afterAll(async () => {
   await reg?.stop();

@@ -3,14 +3,15 @@
  * compression and hashing never block the main event loop; progress and outcomes as events.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { BerthError, toWireError } from '../../shared/errors';
 import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
+import { makeSpoolDir } from '../archive/temp-root';
 import type { PushJobInput } from './run';
 import type { FromWorker, PushWorkerData } from './worker-protocol';
+import { defaultWorkerUrl } from './worker-url';
 
 export type { PushJobInput } from './run';
 
@@ -23,13 +24,9 @@ interface Running {
   summary: PushSummary;
   worker?: Worker;
   controller?: AbortController;
+  /** Cancel was asked for before the worker started. */
+  cancelled?: boolean;
   done: Promise<void>;
-}
-
-/** The bundled worker next to this module (the bundle may put shared code in a sub-folder). */
-function defaultWorkerUrl(): URL {
-  const candidates = [new URL('./push-worker.js', import.meta.url), new URL('../push-worker.js', import.meta.url)];
-  return candidates.find((u) => u.protocol === 'file:' && existsSync(fileURLToPath(u))) ?? candidates[0];
 }
 
 function initialProgress(pushId: PushId): PushProgress {
@@ -67,16 +64,11 @@ export class PushManager {
     const entry = this.pushes.get(pushId);
     if (!entry) throw new BerthError('INVALID_ARGUMENT', `There is no push ${pushId}; it may have finished long ago. Refresh the push list.`);
     if (entry.summary.outcome) return;
+    entry.cancelled = true;
     entry.controller?.abort();
-    if (entry.worker) {
-      entry.worker.postMessage({ type: 'cancel' });
-      const w = entry.worker;
-      const timer = setTimeout(() => void w.terminate(), CANCEL_GRACE_MS);
-      await entry.done;
-      clearTimeout(timer);
-      return;
-    }
+    const timer = entry.worker ? stopWorker(entry.worker) : null;
     await entry.done;
+    if (timer) clearTimeout(timer);
   }
 
   /** Every push of this session, newest first. */
@@ -117,7 +109,17 @@ export class PushManager {
     this.finish(entry, outcome);
   }
 
-  private runInWorker(entry: Running, data: PushWorkerData): Promise<void> {
+  private async runInWorker(entry: Running, data: PushWorkerData): Promise<void> {
+    // The worker's own temp folder: whatever it spools is removed when it ends, even if it died.
+    const spoolDir = await makeSpoolDir('worker').catch(() => undefined);
+    try {
+      await this.workerRun(entry, { ...data, spoolDir });
+    } finally {
+      if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+    }
+  }
+
+  private workerRun(entry: Running, data: PushWorkerData): Promise<void> {
     const pushId = entry.summary.pushId;
     return new Promise<void>((resolve) => {
       const fail = (why: string): void => {
@@ -139,6 +141,7 @@ export class PushManager {
         return;
       }
       entry.worker = worker;
+      if (entry.cancelled) stopWorker(worker);
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'progress') this.progress(entry, m.progress);
         else if (m.type === 'done') {
@@ -148,7 +151,7 @@ export class PushManager {
           setTimeout(() => void worker.terminate(), 5000).unref();
         }
       });
-      worker.on('error', (err) => fail(err.message));
+      worker.on('error', (err: Error & { code?: string }) => fail(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : err.message));
       worker.on('exit', (code) => {
         if (!entry.summary.outcome) fail(`exit code ${code}`);
         entry.worker = undefined;
@@ -161,4 +164,10 @@ export class PushManager {
     const finished = [...this.pushes.values()].filter((e) => e.summary.outcome);
     for (const e of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.pushes.delete(e.summary.pushId);
   }
+}
+
+/** Asks a worker to cancel (it DELETEs its uploads), and terminates it if it has not stopped in time. */
+function stopWorker(worker: Worker): ReturnType<typeof setTimeout> {
+  worker.postMessage({ type: 'cancel' });
+  return setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS).unref();
 }

@@ -27,7 +27,9 @@ import type {
   TagDetail,
   TagsPage,
 } from '../../shared/types';
+import { sweepStaleSpools } from '../archive/temp-root';
 import * as cleanup from '../cleanup/index';
+import { ArchiveInspector } from '../push/inspector';
 import * as registry from '../registry/index';
 import { ServiceEvents } from './events';
 import { FileTable } from './files';
@@ -39,8 +41,10 @@ import { RegistryBook, type RegistryBookOptions } from './registry-book';
 export interface BerthServiceOptions {
   /** Push cache folder; defaults to the platform cache dir. */
   cacheDir?: string;
-  /** Run pushes in-process instead of a worker thread (tests, CLI). */
+  /** Run pushes and archive inspections in-process instead of a worker thread (tests, CLI). */
   pushInProcess?: boolean;
+  /** The bundled engine worker (default: `push-worker.js` next to the main bundle). */
+  workerUrl?: URL;
   /** A ready PushManager (tests); otherwise one is created on the first push. */
   pushManager?: PushManagerLike;
   /** Saved registries and secrets; default: kept in memory only (tests, embedding). */
@@ -59,11 +63,15 @@ export class BerthService implements BerthApi {
   private readonly cleanupReads = new cleanup.RepositoryReadCache();
   private pushManager: PushManagerLike | null = null;
   private pushManagerLoading: Promise<PushManagerLike> | null = null;
+  private readonly inspector: ArchiveInspector;
   private closed = false;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
     this.registries = new RegistryBook(options.registries);
+    this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
     if (options.pushManager) this.attachPushManager(options.pushManager);
+    // Spool and upload folders a crashed Berth left behind (never one still in use).
+    void sweepStaleSpools().catch(() => undefined);
   }
 
   async listRegistries(): Promise<RegistryInfo[]> {
@@ -168,14 +176,14 @@ export class BerthService implements BerthApi {
     return cleanup.runHttpGarbageCollect(await this.client(id), signal);
   }
 
-  async inspectArchive(handle: FileHandle): Promise<ArchiveInfo> {
+  async inspectArchive(handle: FileHandle, signal?: AbortSignal): Promise<ArchiveInfo> {
     const entry = this.files.get(handle);
-    const archive = await import('../archive/index');
-    const opened = await archive.openArchive(entry.path, { displayName: entry.name });
+    // Read in a worker: a hostile archive costs that worker, never the app. Retained so a release meanwhile waits.
+    this.files.retain(handle);
     try {
-      return archive.toArchiveInfo(opened, handle, entry.name);
+      return await this.inspector.inspect({ path: entry.path, name: entry.name, handle }, signal);
     } finally {
-      await opened.close();
+      await this.files.unretain(handle);
     }
   }
 
@@ -237,6 +245,7 @@ export class BerthService implements BerthApi {
       const manager: PushManagerLike = new PushManager({
         cacheDir: this.options.cacheDir ?? defaultCacheDir(),
         inProcess: this.options.pushInProcess,
+        workerUrl: this.options.workerUrl,
       });
       this.attachPushManager(manager);
       return manager;

@@ -1,15 +1,18 @@
 /** The web shell's API over real HTTP against a real registry: calls, SSE, uploads, aborts. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/errors';
 import type { FileInfo, PushProgress, RegistryInfo } from '../../shared/types';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { pushImage } from '../../../e2e/support/seed';
+import { appTempRoot } from '../archive/temp-root';
+import { bundleForTest } from '../push/test-bundle';
 import { BerthService } from '../service/service';
 import { dockerSaveArchive } from '../service/test-support';
 import { ServiceEvents } from '../service/events';
@@ -21,7 +24,8 @@ let reg: RunningRegistry;
 let server: WebServer;
 let cookie: string;
 let uploadRoot: string;
-const service = new BerthService();
+let service: BerthService;
+let workerFile: string;
 const savedTmp = process.env.TMPDIR;
 
 async function call<T>(method: string, ...args: unknown[]): Promise<Result<T>> {
@@ -40,9 +44,11 @@ function value<T>(r: Result<T>): T {
   return r.value;
 }
 
+/** Files in the server's upload folders (in the app's temp root under TMPDIR). */
 async function uploadFiles(): Promise<string[]> {
-  const dirs = (await readdir(uploadRoot)).filter((d) => d.startsWith('berth-uploads-'));
-  const files = await Promise.all(dirs.map(async (d) => (await readdir(join(uploadRoot, d))).map((f) => join(uploadRoot, d, f))));
+  const root = (await appTempRoot())!;
+  const dirs = (await readdir(root)).filter((d) => d.startsWith(`berth-upload-${process.pid}-`));
+  const files = await Promise.all(dirs.map(async (d) => (await readdir(join(root, d))).map((f) => join(root, d, f))));
   return files.flat();
 }
 
@@ -50,6 +56,9 @@ beforeAll(async () => {
   // Uploads go to os.tmpdir(); a private one lets the test see exactly which files exist.
   uploadRoot = await mkdtemp(join(tmpdir(), 'berth-web-test-'));
   process.env.TMPDIR = uploadRoot;
+  // Inspections run in the engine worker, as in the app.
+  workerFile = await bundleForTest('src/main/push/worker.ts', 'push-worker');
+  service = new BerthService({ workerUrl: pathToFileURL(workerFile) });
   reg = await startRegistry();
   await pushImage(reg, 'team/web', ['1.0', 'stable'], { seed: 'web-api' });
   await pushImage(reg, 'team/web', ['2.0'], { seed: 'web-api-2' });
@@ -59,8 +68,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await service.close();
+  await service?.close();
   await reg?.stop();
+  if (workerFile) await rm(workerFile, { force: true });
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
 });

@@ -1,12 +1,17 @@
+/**
+ * The web shell's uploads: a dropped file is streamed to a temp file on the host (never
+ * buffered), bounded by a size cap and by the disk's free space, in a folder named as all of
+ * Berth's temp folders are, so a start-up sweep removes what a crashed server left behind.
+ */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import { rm, unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../../shared/errors';
+import { makeSpoolDir, usableBytes } from '../archive/temp-root';
 
 /** Largest upload the web shell accepts (an archive bigger than this is not a plausible image). */
 export const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
@@ -15,9 +20,9 @@ export const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
 export class UploadDir {
   private dir: Promise<string> | null = null;
 
-  /** Creates the folder on first use (mode 0700 via mkdtemp). */
+  /** Creates the folder on first use (mode 0700 via mkdtemp, in the app's temp root). */
   path(): Promise<string> {
-    this.dir ??= mkdtemp(join(tmpdir(), 'berth-uploads-'));
+    this.dir ??= makeSpoolDir('upload');
     return this.dir;
   }
 
@@ -44,6 +49,7 @@ export function cleanUploadName(raw: string | null): string {
 export async function receiveUpload(req: IncomingMessage, dir: string, maxBytes = MAX_UPLOAD_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > (await usableBytes(dir))) throw noRoom(dir);
   const path = join(dir, `${randomBytes(16).toString('hex')}.upload`);
   let seen = 0;
   const cap = new Transform({
@@ -60,12 +66,18 @@ export async function receiveUpload(req: IncomingMessage, dir: string, maxBytes 
   } catch (err) {
     await unlink(path).catch(() => undefined);
     if (err instanceof BerthError) throw err;
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw noRoom(dir);
     throw req.destroyed || !req.complete ? aborted() : err;
   }
 }
 
 function tooLarge(max: number): BerthError {
   return new BerthError('ARCHIVE_TOO_LARGE', `The upload is larger than ${Math.round(max / 1024 ** 3)} GiB, the most the web shell accepts. Push it with \`berth push\` instead.`);
+}
+
+function noRoom(dir: string): BerthError {
+  return new BerthError('ARCHIVE_TOO_LARGE', `There is not enough free space in ${dir} for this upload. Free some space on the server's disk, or push the file with \`berth push\` on the server.`);
 }
 
 function aborted(): BerthError {
