@@ -5,6 +5,7 @@
  * completes, so a cancelled or crashed build resumes where it stopped; `restart` starts a new
  * generation instead.
  */
+import { setMaxListeners } from 'node:events';
 import { BerthError, type ErrorCode } from '../../shared/errors';
 import { listAllRepositories } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
@@ -91,11 +92,14 @@ async function runBuild(client: RegistryClient, index: RegistryIndex, opts: Buil
   const failed: BuildResult['failed'] = [];
   // One controller for the run: the caller's abort or a fatal error stops every repository in flight.
   const stop = new AbortController();
+  // Every request in flight listens to this one signal.
+  setMaxListeners(0, stop.signal);
   const onAbort = (): void => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) stop.abort();
 
   let phase: BuildProgress['phase'] = 'catalog';
+  let total: number | null = model.build.running ? (model.build.catalog?.length ?? null) : null;
   let done = 0;
   let doneThisRun = 0;
   let lastReport = 0;
@@ -105,7 +109,6 @@ async function runBuild(client: RegistryClient, index: RegistryIndex, opts: Buil
     lastReport = now;
     const requests = lane.requests - firstRequest;
     meter.sample(now, requests);
-    const total = model.build.catalog?.length ?? null;
     const perRepo = doneThisRun ? (now - started) / doneThisRun : NaN;
     opts.onProgress({
       registry: index.key,
@@ -131,6 +134,7 @@ async function runBuild(client: RegistryClient, index: RegistryIndex, opts: Buil
     }
     const gen = model.build.gen;
     const catalog = model.build.catalog!;
+    total = catalog.length;
     const todo = catalog.filter((name) => model.repo(name)?.gen !== gen);
     const resumed = catalog.length - todo.length;
     done = resumed;

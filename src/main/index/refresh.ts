@@ -5,6 +5,7 @@
  * created date, platform and labels. Digests the repository stored before and no tag reaches now
  * are confirmed with a HEAD by digest: kept as untagged manifests, or dropped on 404.
  */
+import { setMaxListeners } from 'node:events';
 import { BerthError, type ErrorCode } from '../../shared/errors';
 import { listAllTags } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
@@ -70,10 +71,20 @@ export async function refreshRepository(
   repository: string,
   opts: { signal?: AbortSignal; lane?: BackgroundLane } = {},
 ): Promise<RefreshResult> {
-  const ctx = readContext(opts.lane ? opts.lane.view() : client, index, opts.signal);
+  // Every request in flight listens for the abort: one internal signal, so the caller's is listened to once.
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  const onAbort = (): void => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx = readContext(opts.lane ? opts.lane.view() : client, index, stop.signal);
   const build = index.model.build;
-  // During a build, a repository read now counts as read by that build.
-  return readRepository(ctx, repository, build.running ? build.gen : (index.model.repo(repository)?.gen ?? 0));
+  try {
+    // During a build, a repository read now counts as read by that build.
+    return await readRepository(ctx, repository, build.running ? build.gen : (index.model.repo(repository)?.gen ?? 0));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Reads `repository` into the index and writes it to the index file before resolving. */
