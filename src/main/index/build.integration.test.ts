@@ -6,10 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { pushImage, pushIndex, seedClient, type PushedImage } from '../../../e2e/support/seed';
+import { listTags } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
+import { getManifestSummary } from '../registry/summary';
 import { clientFor } from '../registry/test-registry';
 import { startProxy, type TestProxy } from '../registry/test-proxy';
 import { buildIndex, type BuildProgress } from './build';
+import { observeSummary, observeTagDigest, observeTagList } from './observe';
 import { refreshRepository } from './refresh';
 import { searchIndex } from './search';
 import { tempIndexHome } from './test-support';
@@ -109,7 +112,7 @@ describe('index builds', () => {
     const old = images.get(`${repo}:2`)!;
     const moved = await pushImage(reg, repo, ['2'], { seed: 'moved', layerSizes: [200] });
     // Seen by the tags screen: untagged at once.
-    idx.observeTagDigest(repo, '2', moved.digest);
+    observeTagDigest(idx, repo, '2', moved.digest);
     expect(idx.repository(repo)!.untagged).toEqual([old.digest]);
     // Confirmed by a refresh (HEAD by digest: still stored).
     const refreshed = await refreshRepository(client, idx, repo);
@@ -120,5 +123,28 @@ describe('index builds', () => {
     await seedClient(reg).expect(repo, `/v2/${repo}/manifests/${old.digest}`, { method: 'DELETE' }, [202]);
     expect(await refreshRepository(client, idx, repo)).toMatchObject({ untagged: 0, dropped: 1 });
     expect(idx.repository(repo)!.untagged).toEqual([]);
+  });
+
+  it('what the screens read fills the index for free: a later refresh fetches nothing it already saw', async () => {
+    // A content store of its own: the builds above cached every digest in the shared one.
+    const own = await tempIndexHome();
+    const idx = await own.open();
+    const repo = REPOS[4];
+    // The tags screen: the whole tag list, and the image view of tag 1 (summary with raw manifest and config).
+    const { tags } = await listTags(client, repo);
+    observeTagList(idx, repo, tags, { complete: true });
+    expect(idx.repository(repo)).toMatchObject({ stale: true, tags: [] });
+    const summary = await getManifestSummary(client, repo, '1');
+    await observeSummary(idx, repo, summary);
+    const img = images.get(`${repo}:1`)!;
+    expect(idx.repository(repo)!.tags).toEqual([{ tag: '1', digest: img.digest }]);
+    expect(idx.manifest(img.digest)).toMatchObject({ kind: 'image', created: '2024-05-01T00:00:00.000Z', size: img.size });
+    proxy.seen.length = 0;
+    await refreshRepository(client, idx, repo);
+    // Tag 1 and stable share the observed digest: only tag 2's manifest and config are fetched.
+    const gets = proxy.seen.filter((s) => s.method === 'GET' && /\/(manifests|blobs)\//.test(s.url)).map((s) => s.url);
+    expect(gets.sort()).toEqual([`/v2/${repo}/blobs/${images.get(`${repo}:2`)!.configDigest}`, `/v2/${repo}/manifests/${images.get(`${repo}:2`)!.digest}`]);
+    expect(idx.repository(repo)).toMatchObject({ stale: false, tags: [{ tag: '1', digest: img.digest }, { tag: '2', digest: images.get(`${repo}:2`)!.digest }, { tag: 'stable', digest: img.digest }] });
+    await own.remove();
   });
 });

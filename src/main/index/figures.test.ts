@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContentStore } from '../store/content-store';
 import { reclaim, storageFigures, tagReclaims, type SelectionItem } from './figures';
 import { emptyRepo } from './model';
+import { observeTagDigest } from './observe';
 import { RegistryIndex } from './registry-index';
 import { addImage, addIndex } from './synthetic';
 
@@ -134,7 +135,7 @@ describe('storage figures and reclaim against a brute-force garbage collection',
 
   it('follows the index as tags move and Berth deletes', () => {
     // v1 moves to C: A stays stored in app/web, now untagged, so it still counts.
-    index.observeTagDigest('app/web', 'v1', s.C);
+    observeTagDigest(index, 'app/web', 'v1', s.C);
     expect(index.repository('app/web')!.untagged).toEqual([s.A]);
     expect(storageFigures(index).totalStoredBytes).toBe(total(marked(index, s.revisions)));
     // Berth deletes the index: its children stay, untagged.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContentStore } from '../store/content-store';
 import { storageFigures } from './figures';
+import { observeTagDigest } from './observe';
 import { IndexStore, RegistryIndex, folderName } from './registry-index';
 import { searchIndex } from './search';
 import { addImage, fillSynthetic } from './synthetic';
@@ -39,7 +40,7 @@ describe('RegistryIndex on disk', () => {
     expect(snapshot(b)).toEqual(before);
     expect(b.model.build).toEqual({ gen: 3, running: true, startedAt: 5, finishedAt: null, catalog: ['x', 'y'] });
     // Changes after the first write, then a compaction: the same state, a smaller file.
-    b.observeTagDigest('ns0/app-0', 'v0.0', b.repository('ns0/app-1')!.tags[0].digest);
+    observeTagDigest(b, 'ns0/app-0', 'v0.0', b.repository('ns0/app-1')!.tags[0].digest);
     b.forgetManifest('ns0/app-2', b.repository('ns0/app-2')!.tags[0].digest);
     await b.flush();
     const changed = snapshot(b);
@@ -54,13 +55,13 @@ describe('RegistryIndex on disk', () => {
   it('a torn last line (a crash mid-append) is dropped and never glued to the next one', async () => {
     const a = await open();
     const d = addImage(a, 'x', [[`sha256:${'1'.repeat(64)}`, 10]], { created: '2024-01-01T00:00:00Z' });
-    a.observeTagDigest('team/app', 'v1', d);
+    observeTagDigest(a, 'team/app', 'v1', d);
     await a.flush();
     await appendFile(file(), '{"k":"r","n":"team/app","g":0,"at":0,"tg":{"sha256:');
     const b = await open();
     expect(b.repository('team/app')!.tags).toEqual([{ tag: 'v1', digest: d }]);
     expect((await readFile(file(), 'utf8')).endsWith('\n')).toBe(true);
-    b.observeTagDigest('team/app', 'v2', d);
+    observeTagDigest(b, 'team/app', 'v2', d);
     await b.flush();
     expect((await open()).repository('team/app')!.tags.map((t) => t.tag)).toEqual(['v1', 'v2']);
   });

@@ -8,13 +8,12 @@ import { createHash } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
-import { manifestMediaType } from '../registry/media-types';
-import { isValidDigest, isValidTag } from '../registry/reference';
+import { isValidDigest } from '../registry/reference';
 import type { ContentStore } from '../store/content-store';
 import { encodeRecord, type Line } from './codec';
 import { Journal } from './journal';
 import { IndexModel, type RepoState } from './model';
-import { applyConfig, recordFromManifest, type ManifestRecord } from './record';
+import { applyConfig, type ManifestRecord } from './record';
 import { describeManifest, describeRepository, type IndexedManifest, type IndexedRepository } from './views';
 
 /** Rewrite the file once this many bytes of it are superseded lines (and they outweigh the live ones). */
@@ -78,53 +77,6 @@ export class RegistryIndex {
     const id = this.model.digests.id(digest);
     const rec = id >= 0 ? this.model.records.get(id) : undefined;
     return rec ? describeManifest(this.model, rec) : null;
-  }
-
-  /** The tags screen read a tag list (`complete`: the whole list): removed tags' digests become untagged. */
-  observeTagList(repository: string, tags: readonly string[], opts: { complete: boolean }): void {
-    const r = this.model.repo(repository, true);
-    const listed = new Set(tags.filter((t) => typeof t === 'string' && isValidTag(t)));
-    if (opts.complete) for (const t of [...r.tags.keys()]) if (!listed.has(t)) this.model.setTag(repository, t, -1);
-    if ([...listed].some((t) => !r.tags.has(t)) && !r.stale) {
-      r.stale = true;
-      this.model.version++;
-    }
-    this.touch(repository);
-  }
-
-  /** A tag was seen pointing at `digest` (a HEAD, a tag row, an image view). */
-  observeTagDigest(repository: string, tag: string, digest: string): void {
-    if (!isValidTag(tag) || !isValidDigest(digest)) throw new BerthError('INVALID_ARGUMENT', `"${tag}" → "${digest}" is not a tag and a digest.`);
-    this.model.setTag(repository, tag, this.model.digests.intern(digest));
-    this.touch(repository);
-  }
-
-  /** A manifest's bytes were read (e.g. the image view's raw manifest): cached and recorded; false when they do not match `digest`. */
-  async observeManifest(repository: string, digest: string, bytes: Uint8Array, contentType?: string): Promise<boolean> {
-    if (!(await this.cache(digest, bytes))) return false;
-    const json = parseJson(bytes);
-    if (json === undefined) return false;
-    const rec = recordFromManifest(this.model.digests, digest, manifestMediaType(json, contentType), json, bytes.length);
-    if (rec.kind === 'image' && rec.config >= 0) applyConfigFrom(rec, await this.readContent(this.model.digests.name(rec.config)));
-    this.addRecord(rec);
-    this.touch(repository);
-    return true;
-  }
-
-  /** An image config's bytes were read: cached, and every record waiting for it completed. */
-  async observeConfig(digest: string, bytes: Uint8Array): Promise<boolean> {
-    if (!(await this.cache(digest, bytes))) return false;
-    const id = this.model.digests.id(digest);
-    if (id < 0) return true;
-    const json = parseJson(bytes) ?? null;
-    for (const rec of this.model.records.values()) {
-      if (rec.config === id && !rec.configRead) {
-        applyConfig(rec, json);
-        this.addRecord(rec);
-      }
-    }
-    this.schedule();
-    return true;
   }
 
   /** Berth deleted `digest` from `repository`: its tags go, an index's children stay as untagged manifests. */
@@ -224,12 +176,14 @@ export class RegistryIndex {
     await this.journal.idle();
   }
 
-  private touch(repository: string): void {
+  /** Queues a repository changed in place (by an observation) for the file, written shortly after. */
+  touch(repository: string): void {
     this.dirtyRepos.add(repository);
     this.schedule();
   }
 
-  private schedule(): void {
+  /** Writes queued changes shortly (observations come in bursts from the screens). */
+  schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -279,7 +233,8 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+/** The JSON in `bytes`, or undefined when they are not JSON. */
+export function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
