@@ -84,24 +84,31 @@ export function storageFigures(index: RegistryIndex): StorageFigures {
   const manifests = new Set<number>();
   let naive = 0;
   let tags = 0;
-  const local = new Map<number, number>();
-  const seen = new Set<number>();
+  // Per repository: how many of its stored manifests mark each digest (typed arrays, reset after each repository).
+  const local = new Int32Array(model.digests.count);
+  const touched: number[] = [];
+  const seen = graph.scratch;
+  const count = (b: number): void => {
+    if (local[b]++ === 0) touched.push(b);
+  };
   const repositories: RepositoryFigures[] = [];
   for (const name of index.repositories()) {
     const r = model.repo(name)!;
-    local.clear();
     for (const d of graph.stored.get(name) ?? []) {
       manifests.add(d);
-      forEachMark(model, d, seen, (b) => local.set(b, (local.get(b) ?? 0) + 1));
+      forEachMark(model, d, seen, count);
     }
     let own = 0;
     let shared = 0;
-    for (const [b, n] of local) {
+    for (const b of touched) {
       const size = storedSize(model, graph, b);
-      if (!Number.isFinite(size)) continue;
-      if (n === graph.refCount[b]) own += size;
-      else shared += size;
+      if (Number.isFinite(size)) {
+        if (local[b] === graph.refCount[b]) own += size;
+        else shared += size;
+      }
+      local[b] = 0;
     }
+    touched.length = 0;
     let newest = NaN;
     for (const d of r.tags.values()) {
       const rec = model.records.get(d);

@@ -20,25 +20,49 @@ export interface GcGraph {
   refCount: Int32Array;
   /** Per digest id, the MARK_* bits it was marked with. */
   roles: Uint8Array;
+  /** Scratch space for walking marks (one per graph, so figures allocate nothing per manifest). */
+  scratch: MarkSet;
+}
+
+/** Remembers which digests one manifest marked already (a stamp per digest id: no allocation per manifest). */
+export class MarkSet {
+  private readonly stamp: Int32Array;
+  private round = 0;
+
+  constructor(size: number) {
+    this.stamp = new Int32Array(size);
+  }
+
+  /** Starts a new manifest. */
+  reset(): void {
+    this.round++;
+  }
+
+  /** True the first time `b` is seen since the last reset. */
+  first(b: number): boolean {
+    if (this.stamp[b] === this.round) return false;
+    this.stamp[b] = this.round;
+    return true;
+  }
 }
 
 /** Calls `fn` once for each digest the stored manifest `d` marks (itself included), with how it marks it. */
-export function forEachMark(model: IndexModel, d: number, seen: Set<number>, fn: (blob: number, role: number) => void): void {
-  seen.clear();
-  const mark = (b: number, role: number): void => {
-    if (seen.has(b)) return;
-    seen.add(b);
-    fn(b, role);
-  };
-  mark(d, MARK_SELF);
+export function forEachMark(model: IndexModel, d: number, seen: MarkSet, fn: (blob: number, role: number) => void): void {
+  // Hot loop (every stored manifest, for every figure): no closures allocated per call.
+  seen.reset();
+  seen.first(d);
+  fn(d, MARK_SELF);
   const rec = model.records.get(d);
   if (!rec) return;
   if (rec.kind === 'image') {
-    if (rec.config >= 0) mark(rec.config, MARK_BLOB);
+    if (rec.config >= 0 && seen.first(rec.config)) fn(rec.config, MARK_BLOB);
     const foreign = rec.foreign;
-    for (let i = 0; i < rec.layers.length; i++) if (!foreign || !foreign.includes(i)) mark(rec.layers[i], MARK_BLOB);
+    const layers = rec.layers;
+    for (let i = 0; i < layers.length; i++) {
+      if ((!foreign || !foreign.includes(i)) && seen.first(layers[i])) fn(layers[i], MARK_BLOB);
+    }
   } else if (rec.kind === 'index') {
-    for (const c of rec.children) mark(c, MARK_CHILD);
+    for (const c of rec.children) if (seen.first(c)) fn(c, MARK_CHILD);
   }
 }
 
@@ -47,7 +71,7 @@ export function buildGcGraph(model: IndexModel): GcGraph {
   const refCount = new Int32Array(model.digests.count);
   const roles = new Uint8Array(model.digests.count);
   const stored = new Map<string, Int32Array>();
-  const seen = new Set<number>();
+  const seen = new MarkSet(model.digests.count);
   for (const [name, r] of model.repos) {
     const s = Int32Array.from(model.stored(r));
     stored.set(name, s);
@@ -58,7 +82,7 @@ export function buildGcGraph(model: IndexModel): GcGraph {
       });
     }
   }
-  return { version: model.version, stored, refCount, roles };
+  return { version: model.version, stored, refCount, roles, scratch: seen };
 }
 
 /**
@@ -75,7 +99,7 @@ export function storedSize(model: IndexModel, graph: GcGraph, b: number): number
 /** Digests that deleting the stored `pairs` frees, with their total size and how many sizes are unknown. */
 export function freedBy(model: IndexModel, graph: GcGraph, pairs: { repository: string; digest: number }[]): { freed: number[]; bytes: number; unknown: number } {
   const dec = new Map<number, number>();
-  const seen = new Set<number>();
+  const seen = graph.scratch;
   const unique = new Set<string>();
   for (const p of pairs) {
     const key = `${p.repository}\0${p.digest}`;

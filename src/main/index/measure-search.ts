@@ -32,6 +32,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-measure-'));
   try {
+    global.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     const index = new RegistryIndex('measure', join(dir, 'index'), new ContentStore(join(dir, 'content')));
     let t = performance.now();
