@@ -68,7 +68,8 @@ const FATAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CANCELLED', 'CONNECTION_REFUSED', 'DNS_FAILURE', 'TLS_UNTRUSTED', 'TLS_FAILURE', 'TLS_PIN_MISMATCH', 'TIMEOUT', 'NETWORK',
   'INSECURE_REFUSED', 'UNAUTHORIZED', 'AUTH_FAILED', 'TOOMANYREQUESTS', 'CREDENTIAL_HELPER_FAILED', 'CREDENTIALS_UNREADABLE', 'INTERNAL',
 ]);
-const isFatal = (err: unknown): boolean => !(err instanceof BerthError) || FATAL.has(err.code);
+const isFatal = (err: unknown): boolean =>
+  !(err instanceof BerthError) || FATAL.has(err.code) || (err.detail as { retriesExhausted?: boolean } | undefined)?.retriesExhausted === true;
 
 const running = new WeakMap<RegistryIndex, Promise<BuildResult>>();
 

@@ -144,4 +144,14 @@ describe('storage figures and reclaim against a brute-force garbage collection',
     const after = { ...s.revisions, 'multi/tool': [s.E, s.F], 'app/web': [s.A, s.B, s.C] };
     expect(storageFigures(index).totalStoredBytes).toBe(total(marked(index, after)));
   });
+
+  it('a platform image deleted while its index stays: its layers go, its manifest blob stays', () => {
+    const fig = reclaim(index, [{ repository: 'multi/tool', digest: s.F }]);
+    expect(fig.freedBytes).toBe(brute({ 'multi/tool': [s.F] }));
+    expect(fig.freedBytes).toBe(index.manifest(s.F)!.size);
+    index.forgetManifest('multi/tool', s.F);
+    // Still named by the index, but no longer a revision of the repository.
+    expect(index.model.repo('multi/tool')!.missing.has(index.model.digests.id(s.F))).toBe(true);
+    expect(storageFigures(index).totalStoredBytes).toBe(total(marked(index, { ...s.revisions, 'multi/tool': [s.X, s.E] })));
+  });
 });

@@ -81,11 +81,11 @@ export class BackgroundLane {
       await res.body.dump().catch(() => undefined);
       const status = res.status;
       if (attempt >= this.opts.maxRetries) {
-        throw new BerthError(
-          'TOOMANYREQUESTS',
-          `${this.client.config.host} kept answering ${status} (too many requests) after ${attempt + 1} tries. The index build stopped; it resumes where it stopped when started again.`,
-          { status },
-        );
+        const host = this.client.config.host;
+        const tries = `after ${attempt + 1} tries. The index build stopped; started again, it resumes where it stopped.`;
+        throw status === 429
+          ? new BerthError('TOOMANYREQUESTS', `${host} kept answering 429 (too many requests) ${tries}`, { status, retriesExhausted: true })
+          : new BerthError('SERVER_ERROR', `${host} kept answering 503 (unavailable) ${tries}`, { status, retriesExhausted: true });
       }
       const asked = retryAfterMs(res.headers['retry-after'], this.opts.now());
       this.hold(asked ?? this.opts.backoffMs * 2 ** attempt, 'retry-after');
