@@ -3,10 +3,9 @@
  * immutable, so a record never changes once its config is read. Parsing treats the registry's
  * JSON as untrusted: invalid digests are dropped and every list and string is capped.
  */
-import { readDescriptor, readImageManifest, readPlatform, readRuntimeConfig } from '../registry/image-config';
+import { isAttestation, readDescriptor, readImageManifest, readPlatform, readRuntimeConfig } from '../registry/image-config';
 import { isIndexType, isImageType } from '../registry/media-types';
 import { isValidDigest } from '../registry/reference';
-import { isAttestation } from '../registry/image-config';
 import type { DigestTable } from './digests';
 
 /** Kind of manifest: an image (config + layers), an index (child manifests) or anything else (artifact, unreadable). */
