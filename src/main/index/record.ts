@@ -54,10 +54,10 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length <= MAX_TEXT ? v : null);
 
-/** `os/arch[/variant]` of a platform object, or null. */
+/** `os/arch[/variant]` of a platform object in lower case (as search compares it), or null. */
 export function platformKey(p: { os: string; architecture: string; variant?: string } | null | undefined): string | null {
   if (!p) return null;
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/').slice(0, MAX_TEXT);
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/').slice(0, MAX_TEXT).toLowerCase();
 }
 
 /** A record for a manifest whose content could not be read: kind `other`, nothing referenced. */

@@ -42,7 +42,9 @@ interface Rows {
   created: Float64Array;
   /** Records by digest id (array lookups are much cheaper than the Map's in the hot loops). */
   records: (ManifestRecord | undefined)[];
-  /** Lower-cased platform of each image record, by digest id. */
+  /** Per digest id: still matching the query being evaluated. */
+  digestOk: Uint8Array;
+  /** Platform of each image record (lower case, see platformKey), by digest id. */
   platform: (string | null)[];
 }
 
@@ -77,10 +79,10 @@ function rowsOf(index: RegistryIndex): Rows {
     size[rec.digest] = displaySize(model, rec);
     created[rec.digest] = displayCreated(model, rec);
     records[rec.digest] = rec;
-    platform[rec.digest] = rec.platform?.toLowerCase() ?? null;
+    platform[rec.digest] = rec.platform;
   }
   const digests = Int32Array.from(new Set(rowDigest));
-  const rows = { version: model.version, repos, rowRepo: Int32Array.from(rowRepo), rowTag, rowDigest: Int32Array.from(rowDigest), digests, size, created, records, platform };
+  const rows = { version: model.version, repos, rowRepo: Int32Array.from(rowRepo), rowTag, rowDigest: Int32Array.from(rowDigest), digests, size, created, records, platform, digestOk: new Uint8Array(model.digests.count) };
   cache.set(index, rows);
   return rows;
 }
@@ -92,7 +94,8 @@ export function searchIndex(index: RegistryIndex, query: string | ParsedQuery, o
   const rows = rowsOf(index);
   const model = index.model;
   const repoOk = new Uint8Array(rows.repos.length).fill(1);
-  const digestOk = new Uint8Array(model.digests.count).fill(1);
+  // Scratch reused across queries (searches are synchronous, so never shared by two at once).
+  const digestOk = rows.digestOk.fill(1);
   const rowTerms: Term[] = [];
   for (const term of parsed.terms) {
     if (term.kind === 'repo') {
@@ -118,7 +121,9 @@ export function searchIndex(index: RegistryIndex, query: string | ParsedQuery, o
     const d = rows.rowDigest[i];
     if (!repoOk[rows.rowRepo[i]] || !digestOk[d]) continue;
     const tag = rows.rowTag[i];
-    if (rowTerms.length && !rowTerms.every((t) => rowTermHolds(rows, t, tag, d) !== t.negate)) continue;
+    let holds = true;
+    for (let k = 0; k < rowTerms.length && holds; k++) holds = rowTermHolds(rows, rowTerms[k], tag, d) !== rowTerms[k].negate;
+    if (!holds) continue;
     total++;
     if (hits.length < limit) hits.push(hitOf(model, rows, i));
   }
@@ -175,8 +180,12 @@ function recordTest(model: IndexModel, rows: Rows, term: Term): (rec: ManifestRe
     case 'platform': {
       const want = term.segments.join('/');
       const fits = (p: string | null): boolean => !!p && (p === want || (p.startsWith(want) && p.charCodeAt(want.length) === 47));
-      const image = (r: ManifestRecord): boolean => fits(rows.platform[r.digest]);
-      return (rec) => (rec.kind === 'index' ? rec.childPlatforms.some((p, i) => !rec.childAttestation[i] && fits(p?.toLowerCase() ?? null)) || viaChildren(image)(rec) : image(rec));
+      const images = viaChildren((r) => fits(rows.platform[r.digest]));
+      return (rec) => {
+        if (rec.kind !== 'index') return images(rec);
+        for (let i = 0; i < rec.children.length; i++) if (!rec.childAttestation[i] && fits(rec.childPlatforms[i])) return true;
+        return images(rec);
+      };
     }
     case 'created':
       return (rec) => rows.created[rec.digest] >= term.from && rows.created[rec.digest] < term.to;
