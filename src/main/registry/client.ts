@@ -113,7 +113,7 @@ export class RegistryClient {
    */
   async request(req: RegistryRequest): Promise<RegistryResponse> {
     const url = this.resolve(req.url);
-    const release = await this.limiter.acquire(req.signal);
+    const release = await this.limiter.acquire(req.signal, req.priority);
     let res: RegistryResponse;
     try {
       res = await this.exchange({ ...req, url });

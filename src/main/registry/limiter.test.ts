@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Limiter, mapLimit } from './limiter';
 
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
 describe('Limiter', () => {
   it('bounds holders and hands slots over in order', async () => {
     const l = new Limiter(2);
@@ -33,6 +35,67 @@ describe('Limiter', () => {
     r1();
     expect(l.running).toBe(0);
     await expect(l.acquire(AbortSignal.abort())).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('background work never holds every slot and takes one only when no foreground request waits', async () => {
+    const l = new Limiter(4);
+    expect(l.backgroundMax).toBe(2);
+    const bg = await Promise.all([l.acquire(undefined, 'background'), l.acquire(undefined, 'background')]);
+    let thirdBg: (() => void) | null = null;
+    const pThirdBg = l.acquire(undefined, 'background').then((r) => (thirdBg = r));
+    await tick();
+    // Two slots stay free for the screens although background work waits.
+    expect([l.running, l.runningBackground, l.waitingIn('background')]).toEqual([2, 2, 1]);
+    const fg = await Promise.all([l.acquire(), l.acquire()]);
+    expect(l.running).toBe(4);
+    // Every slot is busy: a foreground waiter queued after the background one is served first.
+    const order: string[] = [];
+    const pFg = l.acquire().then((r) => (order.push('fg'), r));
+    const pThirdBg2 = pThirdBg.then((r) => (order.push('bg'), r));
+    fg[0]();
+    await tick();
+    expect(order).toEqual(['fg']);
+    // A freed foreground slot does not go to background work while it is at its cap.
+    fg[1]();
+    await tick();
+    expect(order).toEqual(['fg']);
+    expect(thirdBg).toBeNull();
+    bg[0]();
+    await pThirdBg2;
+    expect(order).toEqual(['fg', 'bg']);
+    (await pFg)();
+    bg[1]();
+    thirdBg!();
+    expect([l.running, l.runningBackground, l.waiting]).toEqual([0, 0, 0]);
+  });
+
+  it('a new background request waits behind queued foreground ones even with a slot free', async () => {
+    const l = new Limiter(3, 3);
+    const held = await Promise.all([l.acquire(), l.acquire(), l.acquire(undefined, 'background')]);
+    const order: string[] = [];
+    const fg = l.acquire().then((r) => (order.push('fg'), r));
+    const bg = l.acquire(undefined, 'background').then((r) => (order.push('bg'), r));
+    held[2]();
+    await tick();
+    expect(order).toEqual(['fg']);
+    held[0]();
+    (await fg)();
+    (await bg)();
+    held[1]();
+    expect(l.running).toBe(0);
+  });
+
+  it('a small limit still lets background work run, and aborted background waiters leave', async () => {
+    const one = new Limiter(1);
+    expect(one.backgroundMax).toBe(1);
+    const r = await one.acquire(undefined, 'background');
+    const ac = new AbortController();
+    const queued = one.acquire(ac.signal, 'background');
+    ac.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'CANCELLED' });
+    r();
+    expect([one.running, one.waiting]).toEqual([0, 0]);
+    expect(new Limiter(8).backgroundMax).toBe(6);
   });
 
   it('mapLimit keeps order and concurrency', async () => {

@@ -55,6 +55,8 @@ export interface RegistryRequest {
   signal?: AbortSignal;
   /** Statuses that count as success; any other status is thrown as a mapped BerthError. */
   expect?: number[];
+  /** Lane in the client's limiter: background work (indexing) yields to what the user is looking at. Default foreground. */
+  priority?: 'foreground' | 'background';
 }
 
 export interface RegistryResponse {
