@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import type { RunningRegistry } from '../../e2e/support/registry';
 import { seedClient } from '../../e2e/support/seed-http';
+import type { ImageSource } from '../../src/main/contents/image-source';
 import type { LayerRef } from '../../src/main/contents/layer-source';
 import { MEDIA, buildConfig, buildManifest, jsonBytes, type ConfigOptions } from '../../e2e/support/seed-image';
 
@@ -191,4 +192,10 @@ export function memoryLayer(blob: Buffer, opts: { key?: string; label?: string; 
     },
   };
   return ref;
+}
+
+/** An image source over layers held in memory (unit tests of the merge, file reads and diff). */
+export function memoryImage(blobs: Buffer[], config: Record<string, unknown> = {}, label = 'memory image'): Omit<ImageSource, 'layers'> & { layers: (LayerRef & { opens: number })[] } {
+  const layers = blobs.map((b, i) => memoryLayer(b, { label: `layer ${i + 1} of ${label}` }));
+  return { label, manifestDigest: null, configDigest: sha256(JSON.stringify(config)), config, platform: null, layers };
 }
