@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { ContentStore } from '../store/content-store';
 import type { ImageSource } from './image-source';
+import type { LayerIndex } from './layer-index';
 import { type IndexerLimits, type LayerProgress, LayerIndexer } from './layer-indexer';
 import { mergeLayers } from './merge';
 import { MergedTree, writeMergedTree } from './merged-tree';
@@ -33,12 +34,29 @@ export function mergedKey(layerKeys: string[]): string {
 /** The merged filesystem of one image, with the source it came from (for reading file bytes). */
 export class ImageFiles {
   readonly view: TreeView;
+  private readonly layerIndexes = new Map<number, Promise<LayerIndex>>();
 
   constructor(
     readonly source: ImageSource,
     readonly tree: MergedTree,
+    private readonly indexer: LayerIndexer,
   ) {
     this.view = new TreeView(tree);
+  }
+
+  /** The file index of layer `layer` (from the cache; rebuilt only if it was removed from the store). */
+  layerIndex(layer: number, signal?: AbortSignal): Promise<LayerIndex> {
+    const ref = this.source.layers[layer];
+    if (!ref) throw new BerthError('INVALID_ARGUMENT', `${this.source.label} has no layer ${layer}.`);
+    let p = this.layerIndexes.get(layer);
+    if (!p) {
+      p = this.indexer.cached(ref.key).then((hit) => hit ?? this.indexer.index(ref, { signal }));
+      p.catch(() => this.layerIndexes.delete(layer));
+      // A few recent ones: a layer index of a big layer is tens of MB.
+      if (this.layerIndexes.size >= 4) this.layerIndexes.delete(this.layerIndexes.keys().next().value as number);
+      this.layerIndexes.set(layer, p);
+    }
+    return p;
   }
 
   get summary(): ImageFilesSummary {
@@ -81,14 +99,14 @@ export class ContentsEngine {
   /** The merged tree of `source` if it is cached (no layer is read), else null. */
   async cachedImage(source: ImageSource): Promise<ImageFiles | null> {
     const tree = await this.cachedTree(mergedKey(source.layers.map((l) => l.key)));
-    return tree ? new ImageFiles(source, tree) : null;
+    return tree ? new ImageFiles(source, tree, this.indexer) : null;
   }
 
   /** Opens the merged filesystem of an image, indexing and merging what is not cached yet. */
   async openImage(source: ImageSource, opts: OpenImageOptions = {}): Promise<ImageFiles> {
     const key = mergedKey(source.layers.map((l) => l.key));
     const hit = await this.cachedTree(key);
-    if (hit) return new ImageFiles(source, hit);
+    if (hit) return new ImageFiles(source, hit, this.indexer);
     let merging = this.merges.get(key);
     const shared = merging !== undefined;
     if (!merging) {
@@ -96,7 +114,7 @@ export class ContentsEngine {
       this.merges.set(key, merging);
     }
     try {
-      return new ImageFiles(source, await merging);
+      return new ImageFiles(source, await merging, this.indexer);
     } catch (err) {
       // Joined someone else's open and they cancelled it: this caller still wants the files.
       if (shared && err instanceof BerthError && err.code === 'CANCELLED' && !opts.signal?.aborted) return this.openImage(source, opts);
