@@ -149,14 +149,13 @@ export interface PushedLayeredImage {
   layers: BuiltTestLayer[];
 }
 
-/** Pushes an OCI image made of `layers` (bottom first) to `repo:tag`. */
-export async function pushLayeredImage(reg: RunningRegistry, repo: string, tag: string, layers: BuiltTestLayer[], config: ConfigOptions = {}): Promise<PushedLayeredImage> {
+/** Pushes an OCI image made of `layers` (bottom first) to `repo:tag`, with a generated config or the one given. */
+export async function pushLayeredImage(reg: RunningRegistry, repo: string, tag: string, layers: BuiltTestLayer[], config: ConfigOptions | Buffer = {}): Promise<PushedLayeredImage> {
   const client = seedClient(reg);
-  const cfg = buildConfig(
-    layers.map((l) => ({ blob: l.blob, digest: l.digest, size: l.blob.length, diffId: l.diffId })),
-    config,
-  );
-  const configBytes = jsonBytes(cfg);
+  // A Buffer is pushed as the config itself (to mirror an archive's image exactly).
+  const configBytes = Buffer.isBuffer(config)
+    ? config
+    : jsonBytes(buildConfig(layers.map((l) => ({ blob: l.blob, digest: l.digest, size: l.blob.length, diffId: l.diffId })), config));
   const configDigest = sha256(configBytes);
   for (const l of layers) await client.putBlob(repo, l.digest, l.blob);
   await client.putBlob(repo, configDigest, configBytes);
