@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { pushLayeredImage, sha256 } from '../../../test/support/layers';
 import { openArchive } from '../archive';
-import { buildArchive, type BuildArchiveOptions, type BuiltImage } from '../archive/test-fixtures';
+import { buildArchive, type BuildArchiveOptions, type BuiltImage, type FixtureLayer } from '../archive/test-fixtures';
 import { clientFor } from '../registry/test-registry';
 import type { RegistryClient } from '../registry/client';
 import { ContentStore } from '../store/content-store';
@@ -19,7 +19,7 @@ import { ContentsEngine } from './engine';
 import { archiveImage, registryImage } from './image-source';
 
 /** A base layer both variants share, and an app layer that differs. */
-const layers = (variant: 'one' | 'two') => [
+const layers = (variant: 'one' | 'two'): FixtureLayer[] => [
   { files: { 'etc/os-release': 'ID=berth\n', 'usr/bin/tool': 'tool\n', 'usr/lib/libx.so': 'x'.repeat(3000) } },
   { files: { 'app/main.js': `console.log("${variant}")\n`, 'app/package.json': '{}\n', ...(variant === 'two' ? { 'app/extra.js': 'extra\n' } : {}) } },
 ];
