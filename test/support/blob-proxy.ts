@@ -14,6 +14,9 @@ export interface ProxiedRequest {
   status: number;
   /** Response body bytes passed to the client. */
   bytes: number;
+  /** The response is over; `complete` says whether all of it was sent (false: the client hung up early). */
+  closed: boolean;
+  complete: boolean;
 }
 
 /** A running proxy. */
@@ -36,7 +39,7 @@ export async function startBlobProxy(target: string): Promise<BlobProxy> {
   let cut: { digest: string; afterBytes: number } | null = null;
 
   const server = createServer((req: IncomingMessage, res) => {
-    const record: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', range: req.headers.range, status: 0, bytes: 0 };
+    const record: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', range: req.headers.range, status: 0, bytes: 0, closed: false, complete: false };
     seen.push(record);
     const cutThis = cut && req.method === 'GET' && record.url.endsWith(`/blobs/${cut.digest}`) ? cut : null;
     if (cutThis) cut = null;
@@ -64,7 +67,11 @@ export async function startBlobProxy(target: string): Promise<BlobProxy> {
       ur.on('error', () => res.destroy());
     });
     up.on('error', () => res.destroy());
-    res.on('close', () => up.destroy());
+    res.on('close', () => {
+      record.complete = res.writableFinished;
+      record.closed = true;
+      up.destroy();
+    });
     req.pipe(up);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -111,12 +111,18 @@ describe('files out', () => {
 
   it('never writes through a symlink of the image, even when a later layer puts files below it', async () => {
     const outside = join(root, 'outside');
-    const { img } = await open([[L.symlink('escape', outside), L.symlink('up', '../../..')], [L.file('escape/pwned', 'x'), L.file('up/pwned', 'y')]]);
+    const { img } = await open([
+      [L.symlink('escape', outside), L.symlink('up', '../../..'), L.file('../../../climb', 'z')],
+      [L.file('escape/pwned', 'x'), L.file('up/pwned', 'y')],
+    ]);
     const out = join(root, 'saved');
     await saveToDisk(img, '', out);
     expect(await readFile(join(out, 'escape', 'pwned'), 'utf8')).toBe('x');
     expect(await readFile(join(out, 'up', 'pwned'), 'utf8')).toBe('y');
+    // `..` is clamped at the image root, as runtimes do.
+    expect(await readFile(join(out, 'climb'), 'utf8')).toBe('z');
     await expect(stat(outside)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(join(root, '..', 'climb'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('leaves nothing behind when a save is cancelled', async () => {

@@ -143,6 +143,13 @@ describe('layer file index', () => {
     expect(await readdir(dirname(indexer.store.derivedPath(LAYER_FILES, layer.digest)))).toEqual([]);
   });
 
+  it('stops a layer that expands beyond the allowed ratio (a decompression bomb)', async () => {
+    const layer = await buildTestLayer([L.file('zeros', Buffer.alloc(4 * 1024 * 1024))]);
+    const strict = new LayerIndexer(new ContentStore(root), { maxExpansion: 10, expansionAllowance: 0 });
+    await expect(strict.index(memoryLayer(layer.blob))).rejects.toMatchObject({ code: 'ARCHIVE_TOO_LARGE' });
+    expect(await strict.store.hasDerived(LAYER_FILES, layer.digest)).toBe(false);
+  });
+
   it('stops a layer with more entries than the limit', async () => {
     const layer = await buildTestLayer(Array.from({ length: 50 }, (_, i) => L.file(`f${i}`)));
     const small = new LayerIndexer(new ContentStore(root), { maxEntries: 20 });

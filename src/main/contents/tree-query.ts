@@ -57,14 +57,26 @@ export class TreeView {
     }
     const t = this.tree;
     const m = new Uint8Array(t.count);
+    if (layer === undefined && wanted[0] && wanted[1]) {
+      // The usual views (the merged filesystem, with or without deletions) need no pass over the
+      // events: a live node matches, a deleted one only when asked, and a directory matches itself.
+      m.fill(SELF | BELOW);
+      if (!wanted[2]) for (let i = 1; i < t.count; i++) if (t.flags[i] & FLAG.ghost) m[i] = 0;
+      this.remember(key, m);
+      return m;
+    }
     for (let i = t.count - 1; i > 0; i--) {
       if (wanted[STATUS_CODE[this.status(i, layer)]]) m[i] |= SELF;
       if (m[i]) m[t.parent[i]] |= BELOW;
     }
     m[0] |= SELF;
+    this.remember(key, m);
+    return m;
+  }
+
+  private remember(key: string, m: Uint8Array): void {
     if (this.cache.size >= 8) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, m);
-    return m;
   }
 
   /** One node as the API shows it. */
