@@ -57,7 +57,11 @@ async function image(names: string[]): Promise<ImageSource> {
   return { label: names.join('+'), manifestDigest: null, configDigest: 'sha256:' + '0'.repeat(64), config: {}, platform: null, layers };
 }
 
-const rss = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB peak RSS`;
+const cpu0 = process.cpuUsage();
+const rss = () => {
+  const c = process.cpuUsage(cpu0);
+  return `${Math.round(process.resourceUsage().maxRSS / 1024)} MB peak RSS, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU in the process`;
+};
 const ms = (t: number) => `${(performance.now() - t).toFixed(1)} ms`;
 const engine = () => new ContentsEngine(new ContentStore(join(dir, 'store')));
 const A = Array.from({ length: LAYERS }, (_, i) => `layer-${i}.tar.gz`);

@@ -84,6 +84,15 @@ export class TableWriter {
     await this.bytes(Buffer.from(this.magic, 'latin1'));
   }
 
+  /** Appends a string when the buffer has room for it (no await: the common case); -1 when it has not. */
+  tryString(s: string): number {
+    if (this.used + s.length * 3 > this.buf.length) return -1;
+    const n = s.length === 0 ? 0 : this.buf.write(s, this.used, 'utf8');
+    this.used += n;
+    this.position += n;
+    return n;
+  }
+
   /** Appends a string as UTF-8; returns its byte length. */
   async string(s: string): Promise<number> {
     if (s.length === 0) return 0;

@@ -159,8 +159,10 @@ export class LayerIndexWriter {
 
   async add(kind: number, path: string, link: string, size: number, mode: number, uid: number, gid: number, mtime: number, dataOffset: number): Promise<void> {
     this.strOffset.push(this.stringBytes);
-    const p = await this.out.string(path);
-    const l = await this.out.string(link);
+    let p = this.out.tryString(path);
+    if (p < 0) p = await this.out.string(path);
+    let l = this.out.tryString(link);
+    if (l < 0) l = await this.out.string(link);
     this.stringBytes += p + l;
     this.kind.push(kind);
     this.pathLen.push(p);

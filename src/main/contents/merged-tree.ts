@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Column, type ColumnReader, openTable, TableWriter } from './columns';
 import { compareNames, KIND } from './entry-kinds';
 import type { LayerIndex } from './layer-index';
-import { FLAG, type MNode, OP } from './merge';
+import { FLAG, type MergeState, OP } from './merge';
 import type { ImageFilesSummary, LayerFilesSummary, WastedPath } from './types';
 
 const MAGIC = 'BRTHMFS1';
@@ -163,36 +163,41 @@ export class MergedTree {
   }
 }
 
-/** Writes the merged tree rooted at `root` with the image's summary. */
-export async function writeMergedTree(fh: FileHandle, key: string, root: MNode, layers: MergedLayerInfo[]): Promise<void> {
-  // Depth-first pre-order, children by name; an explicit stack (paths can nest thousands deep).
-  const order: MNode[] = [];
-  const parents: number[] = [];
-  const stack: [MNode, number][] = [[root, -1]];
+/** Writes the merged filesystem `m` with the image's summary. */
+export async function writeMergedTree(fh: FileHandle, key: string, m: MergeState, layers: MergedLayerInfo[]): Promise<void> {
+  // Depth-first pre-order, children by name; explicit stacks (paths can nest thousands deep).
+  const order = new Int32Array(m.count);
+  const parents = new Int32Array(m.count);
+  let N = 0;
+  const stack: number[] = [0];
+  const stackParent: number[] = [-1];
   while (stack.length) {
-    const [n, p] = stack.pop() as [MNode, number];
-    const id = order.length;
-    order.push(n);
-    parents.push(p);
-    if (n.children && n.children.size) {
-      const kids = [...n.children.values()].sort((a, b) => compareNames(b.name, a.name));
-      for (const c of kids) stack.push([c, id]);
+    const n = stack.pop() as number;
+    order[N] = n;
+    parents[N] = stackParent.pop() as number;
+    const id = N++;
+    if (m.kind[n] === KIND.dir && m.firstChild[n] !== -1) {
+      const kids = m.children(n).sort((a, b) => compareNames(m.names[b], m.names[a]));
+      for (const c of kids) {
+        stack.push(c);
+        stackParent.push(id);
+      }
     }
   }
-  const N = order.length;
-  const ghost = (n: MNode) => (n.flags & FLAG.ghost) !== 0;
+  const ghost = (n: number) => (m.flags[n] & FLAG.ghost) !== 0;
   const end = new Uint32Array(N);
   const size = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     end[i] = i + 1;
-    size[i] = order[i].kind === KIND.file || order[i].kind === KIND.hardlink ? order[i].size : 0;
+    const k = m.kind[order[i]];
+    size[i] = k === KIND.file || k === KIND.hardlink ? m.size[order[i]] : 0;
   }
   // Subtree ends and directory sizes, children before parents (reverse pre-order).
   for (let i = N - 1; i > 0; i--) {
     const p = parents[i];
     if (end[i] > end[p]) end[p] = end[i];
     // A live directory sums its live files; a deleted one what was deleted with it. Hard links count once (at their target).
-    if (ghost(order[i]) === ghost(order[p]) && order[i].kind !== KIND.hardlink) size[p] += size[i];
+    if (ghost(order[i]) === ghost(order[p]) && m.kind[order[i]] !== KIND.hardlink) size[p] += size[i];
   }
 
   const out = new TableWriter(fh, MAGIC);
@@ -205,36 +210,42 @@ export async function writeMergedTree(fh: FileHandle, key: string, root: MNode, 
   for (let i = 0; i < N; i++) {
     const n = order[i];
     strOffset[i] = at;
-    nameLen[i] = await out.string(n.name);
-    at += nameLen[i] + (await out.string(n.link));
+    const name = m.names[n];
+    const link = m.links.get(n) ?? '';
+    let len = out.tryString(name);
+    if (len < 0) len = await out.string(name);
+    let linkLen = out.tryString(link);
+    if (linkLen < 0) linkLen = await out.string(link);
+    nameLen[i] = len;
+    at += len + linkLen;
     evOffset[i] = events.length;
-    for (const e of n.events) events.push(e);
+    for (const e of m.events(n)) events.push(e);
   }
   strOffset[N] = at;
   evOffset[N] = events.length;
 
-  const col = <T extends Uint32Array | Float64Array | Uint8Array | Uint16Array | Int32Array>(arr: T, f: (n: MNode, i: number) => number): T => {
+  const col = <T extends Uint32Array | Float64Array | Uint8Array | Uint16Array | Int32Array>(arr: T, f: (n: number, i: number) => number): T => {
     for (let i = 0; i < N; i++) arr[i] = f(order[i], i);
     return arr;
   };
   await out.column(size);
-  await out.column(col(new Float64Array(N), (n) => n.mtime));
+  await out.column(col(new Float64Array(N), (n) => m.mtime[n]));
   await out.column(strOffset);
   await out.column(nameLen);
   await out.column(end);
-  for (const f of [(n: MNode) => n.mode, (n: MNode) => n.uid, (n: MNode) => n.gid, (n: MNode) => (n.srcEntry < 0 ? 0xffffffff : n.srcEntry)]) {
+  for (const f of [(n: number) => m.mode[n], (n: number) => m.uid[n], (n: number) => m.gid[n], (n: number) => (m.srcEntry[n] < 0 ? 0xffffffff : m.srcEntry[n])]) {
     await out.column(col(new Uint32Array(N), f));
   }
   await out.column(evOffset);
-  await out.column(col(new Int32Array(N), (_n, i) => parents[i]));
-  await out.column(col(new Uint16Array(N), (n) => (n.srcLayer < 0 ? NO_LAYER : n.srcLayer)));
+  await out.column(parents.subarray(0, N));
+  await out.column(col(new Uint16Array(N), (n) => (m.srcLayer[n] < 0 ? NO_LAYER : m.srcLayer[n])));
   await out.column(events);
-  await out.column(col(new Uint8Array(N), (n) => n.kind));
-  await out.column(col(new Uint8Array(N), (n) => n.flags));
-  await out.finish({ key, count: N, events: events.length, stringBytes: at, summary: summarize(order, parents, size, layers) });
+  await out.column(col(new Uint8Array(N), (n) => m.kind[n]));
+  await out.column(col(new Uint8Array(N), (n) => m.flags[n]));
+  await out.finish({ key, count: N, events: events.length, stringBytes: at, summary: summarize(m, order.subarray(0, N), size, layers) });
 }
 
-function summarize(order: MNode[], parents: number[], size: Float64Array, layers: MergedLayerInfo[]): ImageFilesSummary {
+function summarize(m: MergeState, order: Int32Array, size: Float64Array, layers: MergedLayerInfo[]): ImageFilesSummary {
   const per: LayerFilesSummary[] = layers.map((l, index) => ({
     index,
     key: l.key,
@@ -252,35 +263,33 @@ function summarize(order: MNode[], parents: number[], size: Float64Array, layers
   const seen = layers.map((l) => new Uint8Array(l.index.count));
   let files = 0;
   let dirs = 0;
-  const wasted: { i: number; bytes: number }[] = [];
-  order.forEach((n, i) => {
-    for (const e of n.events) {
+  const wasted: { i: number; bytes: number; versions: number }[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i];
+    for (const e of m.events(n)) {
       const op = e & 3;
       const stats = per[e >> 2];
       if (op === OP.add) stats.added++;
       else if (op === OP.change) stats.changed++;
       else stats.removed++;
     }
-    if (n.wasted > 0) wasted.push({ i, bytes: n.wasted });
-    if (i === 0 || n.flags & FLAG.ghost) return;
-    if (n.kind === KIND.dir) dirs++;
+    const w = m.wasted.get(n);
+    if (w && w.bytes > 0) wasted.push({ i, ...w });
+    if (i === 0 || m.flags[n] & FLAG.ghost) continue;
+    if (m.kind[n] === KIND.dir) dirs++;
     else files++;
-    if ((n.kind === KIND.file || n.kind === KIND.hardlink) && n.srcLayer >= 0 && !seen[n.srcLayer][n.srcEntry]) {
-      seen[n.srcLayer][n.srcEntry] = 1;
-      per[n.srcLayer].wastedBytes -= n.size;
+    const layer = m.srcLayer[n];
+    if ((m.kind[n] === KIND.file || m.kind[n] === KIND.hardlink) && layer >= 0 && !seen[layer][m.srcEntry[n]]) {
+      seen[layer][m.srcEntry[n]] = 1;
+      per[layer].wastedBytes -= m.size[n];
     }
-  });
+  }
   const layerFileBytes = per.reduce((s, l) => s + l.fileBytes, 0);
   const wastedBytes = per.reduce((s, l) => s + l.wastedBytes, 0);
-  const pathOf = (i: number): string => {
-    const parts: string[] = [];
-    for (let x = i; x > 0; x = parents[x]) parts.push(order[x].name);
-    return parts.reverse().join('/');
-  };
   const topWasted: WastedPath[] = wasted
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, TOP_WASTED)
-    .map(({ i, bytes }) => ({ path: pathOf(i), bytes, versions: order[i].wastedVersions }));
+    .map(({ i, bytes, versions }) => ({ path: m.path(order[i]), bytes, versions }));
   return {
     layers: per,
     files,
