@@ -39,32 +39,10 @@ export class Column<T extends TypedArray> {
     this.length++;
   }
 
-  get(i: number): number {
-    const c = Math.floor(i / CHUNK);
-    return (c < this.chunks.length ? this.chunks[c] : this.current)[i % CHUNK];
-  }
-
-  set(i: number, v: number): void {
-    const c = Math.floor(i / CHUNK);
-    (c < this.chunks.length ? this.chunks[c] : this.current)[i % CHUNK] = v;
-  }
-
   /** The filled parts, in order, as byte views. */
   *parts(): Generator<Uint8Array> {
     for (const c of this.chunks) yield new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
     yield new Uint8Array(this.current.buffer, this.current.byteOffset, this.fill * this.ctor.BYTES_PER_ELEMENT);
-  }
-
-  /** All values in one typed array (for tables small enough to hold whole). */
-  toArray(): T {
-    const out = new this.ctor(this.length);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c as never, at);
-      at += c.length;
-    }
-    out.set(this.current.subarray(0, this.fill) as never, at);
-    return out;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { BerthError } from '../../shared/errors';
 
+/** How a layer's stored bytes are compressed. */
 export type Compression = 'none' | 'gzip' | 'zstd';
 
 /** Node added zstd to zlib in 23.8 and 22.15. */

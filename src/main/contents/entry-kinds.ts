@@ -25,6 +25,7 @@ export const KIND = {
 
 /** Name of each kind, by number. */
 export const KIND_NAMES = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'whiteout', 'opaque', 'other'] as const;
+/** An entry kind by name. */
 export type KindName = (typeof KIND_NAMES)[number];
 
 const WH = '.wh.';

@@ -60,7 +60,7 @@ export class LayerIndexer {
   private readonly builds = new Map<string, Build>();
   private readonly lane: Limiter;
   private readonly limits: Required<IndexerLimits>;
-  /** Fetch statistics of the builds done by this indexer, by key. */
+  /** Fetch statistics of the last builds done by this indexer (64 at most), by key. */
   readonly stats = new Map<string, BuildStats>();
 
   constructor(
@@ -176,6 +176,7 @@ export class LayerIndexer {
         if (writer.stringTableBytes >= 2 ** 32) throw new BerthError('ARCHIVE_TOO_LARGE', `${ref.label} has more than 4 GiB of names; Berth refuses it.`);
         await writer.finish({ key: ref.key, compression: result.compression, storedBytes: result.storedBytes, tarBytes: result.tarBytes });
         this.stats.set(ref.key, { ...result.fetch, storedBytes: result.storedBytes, tarBytes: result.tarBytes });
+        if (this.stats.size > 64) this.stats.delete(this.stats.keys().next().value as string);
         report(result.storedBytes, writer.count, true);
       });
       const index = await this.cached(ref.key);
