@@ -24,9 +24,20 @@ export interface TreeEntry {
 
 /** Copies `repo:tag` from the registry into the OCI layout `layout` and unpacks it into `bundle`; returns the rootfs. */
 export async function umociUnpack(reg: RunningRegistry, repo: string, tag: string, layout: string, bundle: string): Promise<string> {
-  await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/${repo}:${tag}`, `oci:${layout}:${tag}`]);
-  await run('umoci', ['unpack', '--rootless', '--image', `${layout}:${tag}`, bundle]);
+  await tool('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${reg.host}/${repo}:${tag}`, `oci:${layout}:${tag}`]);
+  await tool('umoci', ['unpack', '--rootless', '--image', `${layout}:${tag}`, bundle]);
   return join(bundle, 'rootfs');
+}
+
+/** Runs a reference tool; the tests fail (not skip) when it is missing. */
+async function tool(bin: string, args: string[]): Promise<void> {
+  try {
+    await run(bin, args);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new Error(`${bin} not found: install Debian's ${bin} package (apt-get install ${bin}).`, { cause: err });
+    throw new Error(`${bin} ${args.join(' ')} failed: ${e.stderr ?? e.message}`, { cause: err });
+  }
 }
 
 /** Every path under `root` (not following symlinks), relative, without a leading slash. */
