@@ -154,9 +154,9 @@ export class ContentsEngine {
         throw signal?.aborted ? new BerthError('CANCELLED', `Opening the files of ${source.label} was cancelled.`) : err;
       });
       onProgress?.({ phase: 'merge', layers: n });
-      const root = mergeLayers(indexes);
+      const merged = mergeLayers(indexes);
       const infos = source.layers.map((l, i) => ({ key: l.key, digest: l.digest, diffId: l.diffId, storedSize: l.size, index: indexes[i] }));
-      await this.store.writeDerived(IMAGE_FILES, key, (fh) => writeMergedTree(fh, key, root, infos));
+      await this.store.writeDerived(IMAGE_FILES, key, (fh) => writeMergedTree(fh, key, merged, infos));
       const tree = await this.cachedTree(key);
       if (!tree) throw new BerthError('INTERNAL', `The file tree of ${source.label} could not be read back from ${this.store.root}; check the disk.`);
       return tree;
