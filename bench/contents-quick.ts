@@ -90,14 +90,29 @@ if (step === 'gen') {
   const rows = img.list('').entries;
   const first = img.list(rows[0].path).entries.slice(0, 50);
   console.log(`cached open ${opened}; root (${rows.length} rows) + first 50 rows of ${rows[0].path} at ${ms(t)}; ${first.length} rows; ${rss()}`);
+  // The same again in this process, best of 10: what it costs once the machine's load is out of the way.
+  let best = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const t1 = performance.now();
+    const again = await engine().openImage(src);
+    again.list(again.list('').entries[0].path, {}, 0, 50);
+    best = Math.min(best, performance.now() - t1);
+  }
   const t2 = performance.now();
   img.find('file-4999*.txt');
-  console.log(`glob search over ${img.summary.files} files: ${ms(t2)}`);
+  console.log(`best of 10 in-process: ${best.toFixed(1)} ms to the first rows; glob search over ${img.summary.files} files: ${ms(t2)}`);
 } else if (step === 'diff') {
   const [a, b] = [await image(A), await image(B)];
   const t = performance.now();
   const d = diffImages(await engine().openImage(a), await engine().openImage(b));
-  console.log(`diff of two cached images (open both + diff): ${ms(t)}: ${d.summary}; ${rss()}`);
+  const first = ms(t);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t1 = performance.now();
+    diffImages(await engine().openImage(a), await engine().openImage(b));
+    best = Math.min(best, performance.now() - t1);
+  }
+  console.log(`diff of two cached images (open both + diff): ${first}, best of 5 in-process ${best.toFixed(1)} ms: ${d.summary}; ${rss()}`);
 } else {
   console.error('usage: npx tsx bench/contents-quick.ts DIR gen|big|image|cached|diff');
   process.exit(2);
