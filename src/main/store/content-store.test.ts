@@ -39,6 +39,25 @@ describe('ContentStore', () => {
     expect(await store.getDerived('layer-files', digest)).toBeNull();
   });
 
+  it('streams a large derived entry into place, or leaves nothing when the writer fails', async () => {
+    const digest = sha(Buffer.from('a layer'));
+    await store.writeDerived('layer-files', digest, async (fh) => {
+      await fh.write(Buffer.from('part one, '));
+      await fh.write(Buffer.from('part two'));
+    });
+    expect((await store.getDerivedBytes('layer-files', digest))?.toString()).toBe('part one, part two');
+    const other = sha(Buffer.from('another layer'));
+    await expect(
+      store.writeDerived('layer-files', other, async (fh) => {
+        await fh.write(Buffer.from('half'));
+        throw new Error('disk trouble');
+      }),
+    ).rejects.toThrow('disk trouble');
+    expect(await store.getDerivedBytes('layer-files', other)).toBeNull();
+    const dir = join(root, 'derived', 'layer-files', 'sha256', other.slice(7, 9));
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('leaves no temporary files behind and rejects names that could escape the root', async () => {
     const bytes = Buffer.from('x');
     await store.put(sha(bytes), bytes);

@@ -6,7 +6,7 @@
  * never leaves half an entry; a reader sees the whole entry or none.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BerthError } from '../../shared/errors';
 
@@ -48,6 +48,31 @@ export class ContentStore {
   /** Stores JSON derived from the blob `digest`; the caller vouches that it is a pure function of that blob. */
   async putDerived(kind: string, digest: string, value: unknown): Promise<void> {
     await writeAtomic(this.derivedPath(kind, digest), Buffer.from(JSON.stringify(value)));
+  }
+
+  /** Raw bytes of a derived entry (binary formats), or null when not derived yet. */
+  async getDerivedBytes(kind: string, digest: string): Promise<Buffer | null> {
+    return readOrNull(this.derivedPath(kind, digest));
+  }
+
+  /**
+   * Streams a large derived entry: `write` fills a private temporary file next to the final path,
+   * renamed into place only when `write` resolves (removed when it throws), so readers see all or nothing.
+   */
+  async writeDerived(kind: string, digest: string, write: (fh: FileHandle) => Promise<void>): Promise<void> {
+    const path = this.derivedPath(kind, digest);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await write(fh);
+      await fh.close();
+      await rename(tmp, path);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   /** Path of a derived entry, for callers that stream large derived files themselves (written with `writeAtomic`). */
