@@ -3,6 +3,7 @@
  * the tag-schema tags that hold them and the fallback index — so nothing is left whose subject is
  * gone. For cleanup: which referrers a plan would orphan and the bytes they hold.
  */
+import type { CleanupPlan } from '../../shared/cleanup-types';
 import { BerthError } from '../../shared/errors';
 import { readTagDigests, deleteDigest } from '../registry/delete';
 import { readImageManifest } from '../registry/image-config';
@@ -98,6 +99,21 @@ export async function orphanedReferrers(
 ): Promise<{ items: ReferrerDeleteItem[]; bytes: number; tags: string[] }> {
   const plans = await planReferrerDeletes(src, deleteDigests, opts);
   const items = plans.flatMap((p) => p.items);
+  return { items, bytes: items.reduce((n, i) => n + i.bytes, 0), tags: [...new Set(items.flatMap((i) => i.tags))].sort() };
+}
+
+/**
+ * The referrers a cleanup plan would orphan: those of its deleted digests and of the index
+ * children it leaves untagged, minus what the plan deletes anyway (a referrer tag it matched).
+ */
+export async function orphanedByCleanup(
+  src: ContentSource,
+  plan: Pick<CleanupPlan, 'deleteDigests' | 'untaggedChildren'>,
+  opts: { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string> } = {},
+): Promise<{ items: ReferrerDeleteItem[]; bytes: number; tags: string[] }> {
+  const deleted = plan.deleteDigests.map((d) => d.digest);
+  const found = await orphanedReferrers(src, [...deleted, ...plan.untaggedChildren], opts);
+  const items = found.items.filter((i) => !deleted.includes(i.digest));
   return { items, bytes: items.reduce((n, i) => n + i.bytes, 0), tags: [...new Set(items.flatMap((i) => i.tags))].sort() };
 }
 

@@ -10,4 +10,4 @@ export { readSbom, readSbomBytes, MAX_SBOM_BYTES, SBOM_MEDIA_TYPES } from './sbo
 export { readCertificateIdentity, certificateExtensions, FULCIO_ISSUER_V1, FULCIO_ISSUER_V2 } from './certificate';
 export { verifySigned, parsePublicKey, algorithmOf, pae, type VerifyKey, type SignedMaterial } from './verify';
 export { KeyStore, KEYS_FILE, type KeyInput } from './key-store';
-export { planReferrerDelete, planReferrerDeletes, orphanedReferrers, deleteReferrers, type ReferrerDeleteItem, type ReferrerDeletePlan } from './delete-plan';
+export { planReferrerDelete, planReferrerDeletes, orphanedReferrers, orphanedByCleanup, deleteReferrers, type ReferrerDeleteItem, type ReferrerDeletePlan } from './delete-plan';

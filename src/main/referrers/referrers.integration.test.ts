@@ -13,7 +13,8 @@ import { deleteManifest, planDelete } from '../registry/delete';
 import { headManifest } from '../registry/manifest';
 import { clientFor } from '../registry/test-registry';
 import { ContentStore } from '../store/content-store';
-import { deleteReferrers, orphanedReferrers, planReferrerDelete } from './delete-plan';
+import { planCleanup } from '../cleanup/plan';
+import { deleteReferrers, orphanedByCleanup, orphanedReferrers, planReferrerDelete } from './delete-plan';
 import { listReferrers, readReferrerTree } from './discover';
 import { readSupplyChain } from './inspect';
 import type { ReferrerDetail } from './types';
@@ -176,6 +177,22 @@ describe('deleting an image with its referrers', () => {
     for (const d of order) expect(await headManifest(direct, 'team/gone', d)).toBeNull();
     const after = await readReferrerTree(src, other.image.digest);
     expect(after.nodes).toEqual([]);
+  });
+
+  it('tells a cleanup which referrers it would orphan, and their bytes', async () => {
+    const keyless = await createKeylessCert(dir, 'email:z@example.test', 'https://i.example.test', { name: 'k4' });
+    const old = await pushSignedImage(reg, 'team/clean', 'old', { ecdsa, ed, keyless }, { fallback: true });
+    const kept = await pushSignedImage(reg, 'team/clean', 'new', { ecdsa, ed, keyless });
+    const plan = await planCleanup(direct, 'team/clean', { nameMatches: 'old' });
+    expect(plan.deleteDigests.map((d) => d.digest)).toEqual([old.image.digest]);
+    const orphans = await orphanedByCleanup({ client: direct, repository: 'team/clean' }, plan);
+    const digests = orphans.items.map((i) => i.digest);
+    expect(digests).toEqual(expect.arrayContaining([old.sig.digest, old.att.digest, old.sbom.digest, old.cyclonedx.digest, old.provenance.digest, old.sbomSignature.digest]));
+    expect(digests).not.toContain(kept.sig.digest);
+    expect(orphans.tags).toContain(old.sig.tag);
+    // Each orphan's own blobs (signature payloads, SBOM documents, configs), each counted once.
+    expect(orphans.bytes).toBe(orphans.items.reduce((n, i) => n + i.bytes, 0));
+    expect(orphans.bytes).toBeGreaterThan(old.sig.bytes.length);
   });
 
   it('refuses (deleting nothing) when a tag came to point at a referrer since the plan', async () => {

@@ -144,6 +144,23 @@ describe('copy inside one registry', () => {
   });
 });
 
+describe('copy inside a registry with token auth', () => {
+  it('mounts with one token covering both repositories', async () => {
+    const reg = await startRegistry({ auth: 'token' });
+    const c = clientFor(reg);
+    try {
+      const img = await pushImage(reg, 'team/app', ['1']);
+      const res = await copyImage({ client: c, repository: 'team/app' }, '1', { client: c, repository: 'copies/app', tag: '1' });
+      expect(res.blobs).toEqual({ mounted: 3, skipped: 0, streamed: 0 });
+      expect((await headManifest(c, 'copies/app', '1'))?.digest).toBe(img.digest);
+      expect(reg.issuer!.scopes.flat()).toContain('repository:team/app:pull');
+    } finally {
+      await c.close();
+      await reg.stop();
+    }
+  });
+});
+
 describe('copy with referrers', () => {
   it('brings signatures, attestations and SBOMs along; on a target without the referrers API they are found by the tag schema', async () => {
     const ecdsa = generateTestKey('ecdsa');
