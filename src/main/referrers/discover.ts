@@ -36,10 +36,14 @@ export interface ReferrerList {
   api: boolean;
   /** The tag schema's fallback index (`sha256-<hex>`) when one exists: deleted with the subject. */
   fallbackIndex: { tag: string; digest: string } | null;
+  /** More than MAX_REFERRERS were listed; only the first ones were read. */
+  truncated: boolean;
 }
 
 /** Referrer manifests read at once. */
 const READ_CONCURRENCY = 4;
+/** Referrers read per subject: a registry listing more is not followed further (each costs a manifest read). */
+export const MAX_REFERRERS = 500;
 /** How deep referrers of referrers are followed. */
 export const MAX_REFERRER_DEPTH = 3;
 
@@ -80,7 +84,8 @@ export async function listReferrers(src: ContentSource, subject: string, opts: L
   }
   for (const c of await cosignTags(src, subject, opts.tags)) add({ mediaType: c.mediaType, digest: c.digest, size: c.size }, 'cosign-tag', c.tag);
 
-  const entries = [...found.values()];
+  const all = [...found.values()];
+  const entries = all.slice(0, MAX_REFERRERS);
   const referrers = await mapLimit(entries, READ_CONCURRENCY, async ({ d, sources, tags }): Promise<Referrer | null> => {
     let manifest;
     try {
@@ -106,7 +111,7 @@ export async function listReferrers(src: ContentSource, subject: string, opts: L
       tags: [...tags].sort(),
     };
   });
-  return { subject, referrers: referrers.filter((r): r is Referrer => r !== null), api, fallbackIndex };
+  return { subject, referrers: referrers.filter((r): r is Referrer => r !== null), api, fallbackIndex, truncated: all.length > entries.length };
 }
 
 /** Referrers of `subject` and, below each, its own referrers (to MAX_REFERRER_DEPTH), each manifest once. */

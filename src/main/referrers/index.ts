@@ -1,6 +1,6 @@
 /** Referrers of an image — signatures, attestations, SBOMs — found, read, verified, and planned for deletion. */
 export type * from './types';
-export { listReferrers, readReferrerTree, deepestFirst, MAX_REFERRER_DEPTH, type ListReferrersOptions, type ReferrerList } from './discover';
+export { listReferrers, readReferrerTree, deepestFirst, MAX_REFERRER_DEPTH, MAX_REFERRERS, type ListReferrersOptions, type ReferrerList } from './discover';
 export { inspectReferrer, readSupplyChain } from './inspect';
 export { manifestByDigest, blobByDigest, MAX_CACHED_BLOB, type ContentSource } from './content';
 export { classifyReferrer, artifactTypeOf } from './classify';
