@@ -115,15 +115,21 @@ export async function listReferrers(src: ContentSource, subject: string, opts: L
 }
 
 /** Referrers of `subject` and, below each, its own referrers (to MAX_REFERRER_DEPTH), each manifest once. */
-export async function readReferrerTree(src: ContentSource, subject: string, opts: ListReferrersOptions = {}): Promise<{ nodes: ReferrerNode[]; api: boolean; fallbackIndexes: { subject: string; tag: string; digest: string }[] }> {
+export async function readReferrerTree(
+  src: ContentSource,
+  subject: string,
+  opts: ListReferrersOptions = {},
+): Promise<{ nodes: ReferrerNode[]; api: boolean; truncated: boolean; fallbackIndexes: { subject: string; tag: string; digest: string }[] }> {
   const seen = new Set<string>([subject]);
   const fallbackIndexes: { subject: string; tag: string; digest: string }[] = [];
   let api = false;
+  let truncated = false;
   const walk = async (digest: string, depth: number): Promise<ReferrerNode[]> => {
     // Below the top, the API is asked only when the top answer showed the registry has it.
     const useApi = depth === 0 ? opts.useApi : api && opts.useApi !== false;
     const list = await listReferrers(src, digest, { ...opts, useApi, artifactType: depth === 0 ? opts.artifactType : undefined });
     api ||= list.api;
+    truncated ||= list.truncated;
     if (list.fallbackIndex) fallbackIndexes.push({ subject: digest, ...list.fallbackIndex });
     const fresh = list.referrers.filter((r) => !seen.has(r.digest));
     for (const r of fresh) seen.add(r.digest);
@@ -132,7 +138,7 @@ export async function readReferrerTree(src: ContentSource, subject: string, opts
     return out;
   };
   const nodes = await walk(subject, 0);
-  return { nodes, api, fallbackIndexes };
+  return { nodes, api, truncated, fallbackIndexes };
 }
 
 /** The nodes of a tree, deepest first (the order to delete them in). */

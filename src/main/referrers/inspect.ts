@@ -80,12 +80,12 @@ export async function readSupplyChain(
   src: ContentSource,
   subject: string,
   opts: { keys?: readonly VerifyKey[]; tags?: readonly string[]; artifactType?: string } = {},
-): Promise<{ subject: string; api: boolean; nodes: ReferrerNode[]; details: ReferrerDetail[] }> {
+): Promise<{ subject: string; api: boolean; truncated: boolean; nodes: ReferrerNode[]; details: ReferrerDetail[] }> {
   const tree = await readReferrerTree(src, subject, { tags: opts.tags, artifactType: opts.artifactType });
   const details: ReferrerDetail[] = [];
   for (const n of deepestFirst(tree.nodes).reverse()) {
     const { children: _children, ...referrer } = n;
     details.push(await inspectReferrer(src, referrer, opts.keys ?? []));
   }
-  return { subject, api: tree.api, nodes: tree.nodes, details };
+  return { subject, api: tree.api, truncated: tree.truncated, nodes: tree.nodes, details };
 }
