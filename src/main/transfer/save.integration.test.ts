@@ -134,6 +134,7 @@ describe('save to an OCI archive', () => {
     const blobs = await readdir(join(x, 'blobs/sha256'));
     for (const d of [signed.sig, signed.att, signed.sbom, signed.cyclonedx, signed.provenance, signed.sbomSignature]) expect(blobs).toContain(d.digest.slice(7));
     expect(res.manifests).toBeGreaterThanOrEqual(8);
+    await expect(saveImage(src('team/signed'), '1.0', join(dir, 'signed-docker.tar'), { format: 'docker', withReferrers: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('OCI') });
     // Berth's reader finds the image under its tag. (It also lists cosign's tag-schema manifests as
     // images for now: skipping ref names that parseReferrerTag recognises is the archive reader's part.)
     const archive = await openArchive(file);

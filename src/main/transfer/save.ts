@@ -65,6 +65,11 @@ async function streamBlob(src: ContentSource, digest: string, size: number, tar:
 /** Saves `reference` of `src.repository` to `file`; nothing is left at `file` (or beside it) when it fails. */
 export async function saveImage(src: ContentSource, reference: string, file: string, opts: SaveOptions): Promise<SaveResult> {
   if (opts.format !== 'docker' && opts.format !== 'oci') throw new BerthError('INVALID_ARGUMENT', `Unknown archive format "${String(opts.format)}". Use docker or oci.`);
+  if (opts.withReferrers && opts.format === 'docker') {
+    // Docker's containerd image store imports every index.json entry and would try to unpack
+    // signatures and SBOMs as image layers: referrers travel in OCI archives only.
+    throw new BerthError('INVALID_ARGUMENT', 'Referrers (signatures, attestations, SBOMs) can be saved in an OCI archive only, where `docker load` does not try to load them as images. Save with the OCI format to keep them.');
+  }
   if (!opts.overwrite && (await stat(file).then(() => true, () => false))) {
     throw new BerthError('INVALID_ARGUMENT', `${file} already exists. Choose another file name, or allow replacing it.`);
   }
