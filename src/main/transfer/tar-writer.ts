@@ -61,7 +61,8 @@ export class TarWriter {
     if (this.failure) throw this.failure;
     this.written += buf.length;
     if (!this.out.write(buf)) {
-      await Promise.race([once(this.out, 'drain'), once(this.out, 'error').then(([e]) => Promise.reject(e as Error))]);
+      // `once` rejects on 'error' and removes its listeners either way (no listener piles up per chunk).
+      await once(this.out, 'drain');
     }
   }
 
