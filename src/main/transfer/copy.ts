@@ -10,7 +10,6 @@ import { BerthError } from '../../shared/errors';
 import { withRetry } from '../push/retry';
 import type { UploadSession } from '../push/upload-session';
 import type { RegistryClient } from '../registry/client';
-import { mapLimit } from '../registry/limiter';
 import { assertRepository, fetchManifest } from '../registry/manifest';
 import { OCI_INDEX } from '../registry/media-types';
 import { fetchFallbackIndex } from '../registry/referrers';
@@ -87,6 +86,29 @@ async function mergeFallbackIndex(dst: CopyTarget, subject: string, descriptors:
   return tag;
 }
 
+/**
+ * Runs `fn` over `items`, at most `limit` at once, starting none after a failure and returning
+ * only when every started one has settled — so the cleanup sees every upload session opened.
+ * Throws the first failure that is not a cancellation it caused.
+ */
+async function eachSettled<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  if (errors.length) throw errors.find((e) => !(e instanceof BerthError && e.code === 'CANCELLED')) ?? errors[0];
+}
+
 /** Copies `reference` of `src.repository` to `dst` (blobs, manifests, optionally referrers). */
 export async function copyImage(src: ContentSource, reference: string, dst: CopyTarget, opts: CopyOptions = {}): Promise<CopyResult> {
   assertRepository(dst.repository);
@@ -117,7 +139,7 @@ export async function copyImage(src: ContentSource, reference: string, dst: Copy
     };
     // Large blobs first, so the long transfers start early.
     const blobs = [...graph.blobs].sort((a, b) => b.size - a.size);
-    await mapLimit(blobs, opts.concurrency ?? 3, async (b) => {
+    await eachSettled(blobs, opts.concurrency ?? 3, async (b) => {
       if (inner.signal.aborted) throw transferCancelled('copy');
       try {
         counts[await copyBlob(ctx, b)]++;
