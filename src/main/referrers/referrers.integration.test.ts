@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import type { ReferrerDetail } from './types';
 const ecdsa = generateTestKey('ecdsa');
 const ed = generateTestKey('ed25519');
 const wrong = generateTestKey('ecdsa');
+const EMPTY_DIGEST = `sha256:${createHash('sha256').update('{}').digest('hex')}`;
 const right = [{ name: 'release', pem: ecdsa.publicPem }, { name: 'provenance', pem: ed.publicPem }];
 
 let dir: string;
@@ -150,6 +152,32 @@ describe('referrers through the referrers API (a STAND-IN proxy in front of the 
     expect(again.filter((u) => /\/manifests\/sha256:|\/blobs\//.test(u))).toEqual([]);
     expect(again.some((u) => u.includes('/referrers/'))).toBe(true);
     expect(await store.get(signed.sig.digest)).not.toBeNull();
+  });
+});
+
+describe('bounds', () => {
+  it('does not read an SBOM larger than 32 MB, and says so', async () => {
+    // The descriptor claims 40 MB (distribution 2.8 does not compare descriptor sizes with blobs).
+    const doc = Buffer.from('{"spdxVersion":"SPDX-2.3","packages":[]}');
+    const digest = `sha256:${createHash('sha256').update(doc).digest('hex')}`;
+    const seed = seedClient(reg);
+    await seed.putBlob('team/app', digest, doc);
+    await seed.putBlob('team/app', EMPTY_DIGEST, Buffer.from('{}'));
+    const manifest = Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: 'application/spdx+json',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: EMPTY_DIGEST, size: 2 },
+      layers: [{ mediaType: 'application/spdx+json', digest, size: 40 * 1024 * 1024 }],
+      subject: { mediaType: signed.image.mediaType, digest: signed.image.digest, size: signed.image.manifestBytes.length },
+    }));
+    const md = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    await seed.putManifest('team/app', md, 'application/vnd.oci.image.manifest.v1+json', manifest);
+    const before = standIn.seen.length;
+    const chain = await readSupplyChain({ client: viaApi, repository: 'team/app' }, signed.image.digest, { artifactType: 'application/spdx+json' });
+    const big = chain.details.find((d) => d.referrer.digest === md)!;
+    expect(big.sboms).toEqual([{ format: 'unreadable', message: expect.stringContaining('at most 32 MB') }]);
+    expect(standIn.seen.slice(before).filter((r) => r.url.includes(`/blobs/${digest}`))).toEqual([]);
   });
 });
 
