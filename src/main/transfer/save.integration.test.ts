@@ -108,6 +108,13 @@ describe('save to an OCI archive', () => {
     const one = await saveImage(src('team/multi'), '2', oneFile, { format: 'oci', platforms: { kind: 'one', platform: { os: 'linux', architecture: 'arm64' } } });
     expect(one.digest).toBe(multi.images[1].digest);
     expect(JSON.parse(await skopeo('inspect', `oci-archive:${oneFile}`)).Digest).toBe(multi.images[1].digest);
+    const someFile = join(dir, 'some.tar');
+    const some = await saveImage(src('team/multi'), '2', someFile, { format: 'oci', platforms: { kind: 'some', platforms: [{ os: 'linux', architecture: 'amd64' }] } });
+    const raw = await skopeo('inspect', '--raw', `oci-archive:${someFile}`);
+    expect(sha(raw)).toBe(some.digest);
+    expect(some.digest).not.toBe(multi.digest);
+    // The chosen image and the attestation that describes it.
+    expect(JSON.parse(raw).manifests.map((m: { digest: string }) => m.digest)).toEqual([multi.images[0].digest, multi.children.find((c) => c.attestationFor === multi.images[0].digest)!.digest]);
     await expect(saveImage(src('team/multi'), '2', join(dir, 'none.tar'), { format: 'oci', platforms: { kind: 'one', platform: { os: 'windows', architecture: 'amd64' } } })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('linux/amd64, linux/arm64/v8'),
