@@ -223,3 +223,24 @@ export class RetryPolicy {
     );
   }
 }
+
+/**
+ * Runs `fn` again after failures `policy` calls worth another try, waiting as it says; the
+ * caller vouches that `fn` is safe to repeat (a manifest PUT by tag, a GET). For clients that
+ * were built without the retry interceptor (a copy's target and source).
+ */
+export async function withPolicy<T>(policy: RetryPolicy, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const kind = classify(err);
+      const detail = (err instanceof BerthError ? err.detail : undefined) as { retryAfterSeconds?: number } | undefined;
+      const retryAfter = typeof detail?.retryAfterSeconds === 'number' ? detail.retryAfterSeconds * 1000 : null;
+      const delay = signal?.aborted || kind === 'final' ? null : policy.delayFor(kind, attempt, retryAfter);
+      if (delay === null || kind === 'final') throw policy.explain(err);
+      if (kind === 'cut') policy.cuts++;
+      await policy.wait(kind, delay, signal);
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import { CHUNK_SIZE } from '../push/blob-push';
 import { ChunkPool, readAhead, rechunk } from '../push/encode';
-import { isRetryable, MAX_TRIES } from '../push/retry';
+import { classify, DEFAULT_TIMINGS, RetryPolicy } from '../push/retry';
 import { SessionLost, SessionRewind, UploadSession, type SessionContext } from '../push/upload-session';
 import type { RegistryClient } from '../registry/client';
 import { mapFailure } from '../registry/responses';
@@ -35,8 +35,12 @@ export type BlobOutcome = 'skipped' | 'mounted' | 'streamed';
 /** Refusals of a mount that mean "upload instead" (no read access to the source, mounts disabled). */
 const MOUNT_REFUSED = new Set(['UNAUTHORIZED', 'DENIED', 'NAME_UNKNOWN', 'BLOB_UNKNOWN', 'UNSUPPORTED']);
 
+/** Tries of one blob whose stream broke (a fresh session each time). */
+const BLOB_TRIES = 4;
+
 function sessionCtx(ctx: BlobCopyContext): SessionContext {
-  return { client: ctx.target.client, repository: ctx.target.repository, signal: ctx.signal, hardSignal: ctx.hardSignal, open: ctx.open, onSent: () => undefined };
+  const policy = new RetryPolicy(ctx.target.client.config.host, DEFAULT_TIMINGS, undefined, ctx.signal);
+  return { client: ctx.target.client, repository: ctx.target.repository, signal: ctx.signal, hardSignal: ctx.hardSignal, open: ctx.open, policy, onSent: () => undefined };
 }
 
 /** Whether the target repository has the blob. */
@@ -79,10 +83,10 @@ export async function copyBlob(ctx: BlobCopyContext, blob: GraphBlob): Promise<B
       return 'streamed';
     } catch (err) {
       ctx.tracker.rewind(sent);
-      const again = err instanceof SessionLost || err instanceof SessionRewind || (isRetryable(err) && !ctx.signal.aborted);
+      const again = err instanceof SessionLost || err instanceof SessionRewind || (classify(err) !== 'final' && !ctx.signal.aborted);
       await session?.cancel();
       session = null;
-      if (!again || attempt >= MAX_TRIES) throw err instanceof SessionLost || err instanceof SessionRewind ? lost(ctx, blob) : err;
+      if (!again || attempt >= BLOB_TRIES) throw err instanceof SessionLost || err instanceof SessionRewind ? lost(ctx, blob) : err;
     }
   }
 }

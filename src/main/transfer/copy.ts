@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
-import { withRetry } from '../push/retry';
+import { DEFAULT_TIMINGS, RetryPolicy, withPolicy } from '../push/retry';
 import type { UploadSession } from '../push/upload-session';
 import type { RegistryClient } from '../registry/client';
 import { assertRepository, fetchManifest } from '../registry/manifest';
@@ -52,7 +52,8 @@ const UPLOAD_GRACE_MS = 20_000;
 
 /** PUTs manifest bytes under `reference`; checks the digest the registry reports; says whether it processed `subject`. */
 export async function putManifestBytes(client: RegistryClient, repository: string, reference: string, m: { mediaType: string; bytes: Buffer; digest: string }, signal?: AbortSignal): Promise<{ subjectProcessed: boolean }> {
-  return withRetry(
+  return withPolicy(
+    new RetryPolicy(client.config.host, DEFAULT_TIMINGS),
     async () => {
       const res = await client.request({
         method: 'PUT',
@@ -70,7 +71,7 @@ export async function putManifestBytes(client: RegistryClient, repository: strin
       }
       return { subjectProcessed: res.headers['oci-subject'] !== undefined };
     },
-    { signal },
+    signal,
   );
 }
 
