@@ -8,9 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { startRegistry } from '../e2e/support/registry';
+import { startRegistry } from '../test/support/registry/start';
 import { benchBrowser, CHROMIUM, type BrowserFigures } from './support/browser-phase';
-import { startCountingProxy } from './support/counting-proxy';
+import { startCountingProxy } from '../test/support/proxy/counting-proxy';
 import { benchEngineCatalog, type CatalogRun } from './support/engine-phase';
 import { mib, secs, table, type Row } from './support/report';
 import { describeKinds } from './support/request-stats';

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { request } from 'undici';
-import { startRegistry } from '../e2e/support/registry';
+import { startRegistry } from '../test/support/registry/start';
 import { PushManager } from '../src/main/push/manager';
 import { registryConfigFromInput } from '../src/main/registry/reference';
 import type { PushOutcome } from '../src/shared/types';
-import { bigArchive } from './support/big-archive';
+import { bigArchive } from '../test/support/archives/big-archive';
 import { measure, type Measured } from './support/measure';
 
 const ROOT = resolve(import.meta.dirname, '..');

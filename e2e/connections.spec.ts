@@ -9,9 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage } from './support/seed';
-import { expect, shot, startApp, test } from './support/app';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage } from '../test/support/images/push';
+import { expect, shot, startApp, test } from '../test/support/app/playwright';
 
 let tls: RunningRegistry;
 let alpha: RunningRegistry;

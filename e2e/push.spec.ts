@@ -9,12 +9,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { buildArchive } from '../src/main/archive/test-fixtures';
-import { startProxy } from '../src/main/push/test-proxy';
-import { startEventProxy } from './support/event-proxy';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage } from './support/seed';
-import { expect, shot, test } from './support/app';
+import { buildArchive } from '../test/support/archives/archive';
+import { startProxy } from '../test/support/proxy/fault-proxy';
+import { startEventProxy } from '../test/support/proxy/event-stream';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage } from '../test/support/images/push';
+import { expect, shot, test } from '../test/support/app/playwright';
 
 const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.manifest.v1+json',

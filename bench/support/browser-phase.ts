@@ -4,8 +4,8 @@
  * timed in the page (click event timestamp → first animation frame where the rows are on screen).
  */
 import { chromium, type Page } from '@playwright/test';
-import { startApp, type RunningApp } from '../../e2e/support/app-process';
-import type { CountingProxy } from './counting-proxy';
+import { startApp, type RunningApp } from '../../test/support/app/serve';
+import type { CountingProxy } from '../../test/support/proxy/counting-proxy';
 import { apiTimings, armClickClock, fastScrollTags, readClickClock, waitForProbe, type ApiTimings, type ProbeKind, type ProbeResult } from './page-probes';
 import { startProfile } from './cpu-profile';
 import { processMemory } from './proc-memory';

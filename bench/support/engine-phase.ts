@@ -1,6 +1,6 @@
 /** Phase 1 of the browse benchmark: the whole catalog through the engine, no UI in the way. */
 import { RegistryClient, listAllRepositories, registryConfigFromInput } from '../../src/main/registry/index';
-import type { CountingProxy } from './counting-proxy';
+import type { CountingProxy } from '../../test/support/proxy/counting-proxy';
 
 /** One listing of the whole catalog. */
 export interface CatalogRun {

@@ -1,5 +1,5 @@
 /** Reading the counting proxy's log: which requests were tag details, for which tags. */
-import type { SeenRequest } from './counting-proxy';
+import type { SeenRequest } from '../../test/support/proxy/counting-proxy';
 
 /** Requests of one phase, by kind, with the tag-detail part broken out. */
 export interface PhaseRequests {

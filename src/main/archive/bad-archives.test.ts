@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError } from '../../shared/errors';
 import { openArchive } from './index';
-import { type BrokenKind, buildArchive, buildBrokenArchive } from './test-fixtures';
+import { type BrokenKind, buildArchive, buildBrokenArchive } from '../../../test/support/archives/archive';
 
 let dir: string;
 let spool: string;

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hexOf, makeConfig, pseudoRandom, sha256 } from './fixture-blobs';
+import { hexOf, makeConfig, pseudoRandom, sha256 } from '../../../test/support/images/fixture-blobs';
 import { MAX_RATIO } from './gzip-spool';
 import { openArchive } from './index';
-import { buildArchive, type FixtureEntry, writeTar } from './test-fixtures';
-import { writeZeroBomb } from './test-hostile';
+import { buildArchive, type FixtureEntry, writeTar } from '../../../test/support/archives/archive';
+import { writeZeroBomb } from '../../../test/support/archives/hostile';
 
 let dir: string;
 let spool: string;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_TOTAL } from './contents';
-import { hexOf, sha256 } from './fixture-blobs';
+import { hexOf, sha256 } from '../../../test/support/images/fixture-blobs';
 import { openArchive } from './index';
-import { type FixtureEntry, writeTar } from './test-fixtures';
+import { type FixtureEntry, writeTar } from '../../../test/support/archives/archive';
 
 let dir: string;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCompression, openArchive, toArchiveInfo } from './index';
-import { type BuildArchiveOptions, type BuiltArchive, buildArchive } from './test-fixtures';
+import { type BuildArchiveOptions, type BuiltArchive, buildArchive } from '../../../test/support/archives/archive';
 import type { OpenedArchive } from './types';
 
 let dir: string;

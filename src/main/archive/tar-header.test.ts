@@ -6,7 +6,7 @@ import { pack, type Header } from 'tar-stream';
 import { archiveErrors } from './archive-errors';
 import { indexPlainTar, readFully } from './tar-index';
 import { checksumOk, paddedSize, parseHeader, parseNumeric, parsePax } from './tar-header';
-import { pseudoRandom } from './fixture-blobs';
+import { pseudoRandom } from '../../../test/support/images/fixture-blobs';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { pack, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { archiveErrors } from './archive-errors';
-import { pseudoRandom } from './fixture-blobs';
+import { pseudoRandom } from '../../../test/support/images/fixture-blobs';
 import type { ResolvedHeader } from './tar-header';
 import { TarStreamParser } from './tar-stream-parser';
 

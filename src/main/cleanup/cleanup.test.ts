@@ -2,11 +2,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryGarbageCollect, startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, seedClient, type PushedImage } from '../../../e2e/support/seed';
+import { registryGarbageCollect, startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, seedClient, type PushedImage } from '../../../test/support/images/push';
 import type { CleanupProgress } from '../../shared/cleanup-types';
 import { fetchManifest, listAllTags } from '../registry';
-import { clientFor } from '../registry/test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 import { applyCleanup, planCleanup } from './index';
 
 const NOW = new Date('2025-01-01T00:00:00Z');

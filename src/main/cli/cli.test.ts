@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/support/ports';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex } from '../../../e2e/support/seed';
+import { freePort } from '../../../test/support/registry/ports';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex } from '../../../test/support/images/push';
 import { runCli } from './index';
-import { captureIo } from './test-support';
+import { captureIo } from '../../../test/support/engine/cli-io';
 
 let reg: RunningRegistry;
 let auth: RunningRegistry;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestLayer, L, memoryImage } from '../../../test/support/layers';
+import { buildTestLayer, L, memoryImage } from '../../../test/support/images/layers';
 import { ContentStore } from '../store/content-store';
 import { diffImages, formatBytes, summaryLine } from './diff';
 import { ContentsEngine } from './engine';

@@ -2,8 +2,8 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pseudoRandom } from '../archive/fixture-blobs';
-import { buildTestLayer, L, type LayerSpec, memoryImage } from '../../../test/support/layers';
+import { pseudoRandom } from '../../../test/support/images/fixture-blobs';
+import { buildTestLayer, L, type LayerSpec, memoryImage } from '../../../test/support/images/layers';
 import { ContentStore } from '../store/content-store';
 import { ContentsEngine } from './engine';
 import { openFile, readText } from './files-out';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildLayerTar, buildTestLayer, L, memoryLayer, sha256 } from '../../../test/support/layers';
+import { buildLayerTar, buildTestLayer, L, memoryLayer, sha256 } from '../../../test/support/images/layers';
 import { ContentStore } from '../store/content-store';
 import { zstdFactory } from './decompress';
 import { LAYER_FILES, LayerIndexer } from './layer-indexer';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../shared/errors';
 import { findHelper, helperSearchDirs, runHelper, type HelperRunOptions } from './helper-exec';
-import { writeCredentialHelper } from './test-helper';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
 
 let root = '';
 let bin = '';

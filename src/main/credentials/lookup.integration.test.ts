@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listRepositories } from '../registry/browse';
 import { RegistryClient } from '../registry/client';
-import { failure } from '../registry/test-registry';
+import { failure } from '../../../test/support/engine/client';
 import { lookupCredentials, type FoundCredentials, type LookupOptions } from './lookup';
-import { writeCredentialHelper } from './test-helper';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../shared/errors';
 import { lookupCredentials, type LookupOptions } from './lookup';
 import { podmanAuthPaths } from './podman-auth';
-import { writeCredentialHelper } from './test-helper';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const HOST = '127.0.0.1:5000';

@@ -4,15 +4,15 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listTags } from '../registry/browse';
 import { headManifest } from '../registry/manifest';
-import { clientFor } from '../registry/test-registry';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
+import { clientFor } from '../../../test/support/engine/client';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { buildIndex, type BuildProgress } from './build';
 import { BackgroundLane, retryAfterMs } from './lane';
-import { tempIndexHome } from './test-support';
+import { tempIndexHome } from '../../../test/support/engine/index-home';
 
 describe('background lane', () => {
   let reg: RunningRegistry;

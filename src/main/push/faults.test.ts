@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { CHUNK_SIZE } from './blob-push';
-import { nthChunk, startProxy, type TestProxy } from './test-proxy';
-import { openUploads, pushTo, readBack, resentBytes, tagsOf } from './test-push-helpers';
+import { nthChunk, startProxy, type TestProxy } from '../../../test/support/proxy/fault-proxy';
+import { openUploads, pushTo, readBack, resentBytes, tagsOf } from '../../../test/support/engine/push';
 
 let reg: RunningRegistry;
 let dir: string;

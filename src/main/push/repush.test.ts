@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { CACHE_FILE } from './cache';
-import { startProxy } from './test-proxy';
-import { pushTo, readBack } from './test-push-helpers';
+import { startProxy } from '../../../test/support/proxy/fault-proxy';
+import { pushTo, readBack } from '../../../test/support/engine/push';
 
 let reg: RunningRegistry;
 let dir: string;

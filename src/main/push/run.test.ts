@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive, buildBrokenArchive, type BrokenKind, type BuildArchiveOptions } from '../archive/test-fixtures';
-import { catalog, openUploads, pushTo, readBack, tagsOf } from './test-push-helpers';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive, buildBrokenArchive, type BrokenKind, type BuildArchiveOptions } from '../../../test/support/archives/archive';
+import { catalog, openUploads, pushTo, readBack, tagsOf } from '../../../test/support/engine/push';
 
 const run = promisify(execFile);
 let reg: RunningRegistry;

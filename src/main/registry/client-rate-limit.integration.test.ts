@@ -1,11 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listTags } from './browse';
 import { fetchManifest, headManifest } from './manifest';
 import { RegistryClient } from './client';
-import { startProxy, type TestProxy } from './test-proxy';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { BerthService } from '../service/service';
 
 describe("RegistryClient.rateLimit (Docker Hub's ratelimit-* headers, added by a proxy in front of a real registry)", () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/support/ports';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { basicAuth, pushImage } from '../../../e2e/support/seed';
+import { freePort } from '../../../test/support/registry/ports';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { basicAuth, pushImage } from '../../../test/support/images/push';
 import { listAllTags, listTags } from './browse';
 import { RegistryClient } from './client';
 import { fetchBlobBytes, fetchManifest, headManifest } from './manifest';
-import { clientFor, failure } from './test-registry';
-import { startProxy } from './test-proxy';
+import { clientFor, failure } from '../../../test/support/engine/client';
+import { startProxy } from '../../../test/support/proxy/proxy';
 
 describe('TLS', () => {
   let reg: RunningRegistry;

@@ -1,10 +1,10 @@
 /** The cleanup methods through dispatch (validation, events, errors as data) against a real registry. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import type { CleanupPlan, CleanupProgress, CleanupResult } from '../../shared/cleanup-types';
 import type { Result } from '../../shared/errors';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { dispatch } from './dispatch';
 import { BerthService } from './service';
 

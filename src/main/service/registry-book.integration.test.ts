@@ -8,9 +8,9 @@ import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
-import { writeCredentialHelper } from '../credentials/test-helper';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
 import { savedRegistries } from './saved-registries';
 import { BerthService } from './service';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushOutcome, PushProgress } from '../../shared/types';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { BerthService } from './service';
-import { dockerSaveArchive } from './test-support';
+import { dockerSaveArchive } from '../../../test/support/archives/docker-save';
 
 let reg: RunningRegistry;
 let dir: string;

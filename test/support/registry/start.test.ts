@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent, fetch } from 'undici';
 import { existsSync } from 'node:fs';
-import { registryGarbageCollect, startRegistry, type RunningRegistry } from './registry';
-import { basicAuth, pushImage, seedClient } from './seed';
+import { registryGarbageCollect, startRegistry, type RunningRegistry } from './start';
+import { basicAuth, pushImage, seedClient } from '../images/push';
 
 const started: RunningRegistry[] = [];
 afterAll(async () => {

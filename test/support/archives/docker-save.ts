@@ -1,6 +1,6 @@
 /** Test helpers for the service: a small real `docker save` archive. */
 import { gunzipSync } from 'node:zlib';
-import { buildConfig, buildLayer, buildTar, sha256 } from '../../../e2e/support/seed-image';
+import { buildConfig, buildLayer, buildTar, sha256 } from '../images/image';
 
 /** A legacy `docker save` archive (`<id>/layer.tar`, `manifest.json` last) with one image tagged `demo:1`. */
 export async function dockerSaveArchive(seed: string, payloadBytes = 300): Promise<Buffer> {

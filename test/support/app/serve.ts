@@ -20,7 +20,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 /**
  * Spawns `berth serve` on a free port (plus `serveArgs`) and waits for its "Berth is at" line. Its saved registries

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
 import { freePort } from './ports';
 import { createSelfSignedCert } from './certs';
-import { buildRegistryConfig } from './registry-config';
+import { buildRegistryConfig } from './config';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
 /** The Debian package's binary; tests must fail (not skip) when it is missing. */

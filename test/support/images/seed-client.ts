@@ -1,5 +1,5 @@
 import type { Headers, RequestInit, Response } from 'undici';
-import type { RunningRegistry } from './registry';
+import type { RunningRegistry } from '../registry/start';
 
 /** Basic credentials header value for a user. */
 export const basicAuth = (username: string, password: string): string =>

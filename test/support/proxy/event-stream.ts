@@ -6,7 +6,7 @@
  */
 import { createServer, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WEB_EVENTS_PATH } from '../../src/shared/api';
+import { WEB_EVENTS_PATH } from '../../../src/shared/api';
 
 /** A running event proxy. */
 export interface EventProxy {

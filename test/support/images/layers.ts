@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import type { RunningRegistry } from '../../e2e/support/registry';
-import { seedClient } from '../../e2e/support/seed-http';
-import type { ImageSource } from '../../src/main/contents/image-source';
-import type { LayerRef } from '../../src/main/contents/layer-source';
-import { MEDIA, buildConfig, buildManifest, jsonBytes, type ConfigOptions } from '../../e2e/support/seed-image';
+import type { RunningRegistry } from '../registry/start';
+import { seedClient } from './seed-client';
+import type { ImageSource } from '../../../src/main/contents/image-source';
+import type { LayerRef } from '../../../src/main/contents/layer-source';
+import { MEDIA, buildConfig, buildManifest, jsonBytes, type ConfigOptions } from './image';
 
 /** One entry of a layer to build. */
 export type LayerSpec =

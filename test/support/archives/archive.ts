@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
-import type { Platform } from '../../shared/types';
+import type { Platform } from '../../../src/shared/types';
 import {
   type FixtureCompression,
   type FixtureLayer,
@@ -22,10 +22,10 @@ import {
   repoPart,
   sha256,
   tagPart,
-} from './fixture-blobs';
+} from '../images/fixture-blobs';
 
-export type { FixtureCompression, FixtureLayer } from './fixture-blobs';
-export { buildBrokenArchive, type BrokenKind, truncateFile } from './test-fixtures-broken';
+export type { FixtureCompression, FixtureLayer } from '../images/fixture-blobs';
+export { buildBrokenArchive, type BrokenKind, truncateFile } from './broken';
 
 export type FixtureLayout = 'docker-legacy' | 'docker-oci' | 'oci';
 

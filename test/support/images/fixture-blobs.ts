@@ -5,8 +5,8 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import type { Platform } from '../../shared/types';
-import { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../registry/media-types';
+import type { Platform } from '../../../src/shared/types';
+import { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../../../src/main/registry/media-types';
 
 export type FixtureCompression = 'none' | 'gzip' | 'zstd-fake';
 

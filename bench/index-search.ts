@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContentStore } from '../store/content-store';
-import { reclaim, storageFigures, tagReclaims } from './figures';
-import { RegistryIndex } from './registry-index';
-import { searchIndex } from './search';
-import { fillSynthetic } from './synthetic';
+import { ContentStore } from '../src/main/store/content-store';
+import { reclaim, storageFigures, tagReclaims } from '../src/main/index/figures';
+import { RegistryIndex } from '../src/main/index/registry-index';
+import { searchIndex } from '../src/main/index/search';
+import { fillSynthetic } from '../test/support/images/synthetic-index';
 
 const QUERIES = [
   'app-12',

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { RunningRegistry } from './registry';
+import type { RunningRegistry } from '../registry/start';
 import {
   MEDIA, buildConfig, buildLayer, buildManifest, jsonBytes, sha256,
   type BuiltLayer, type ConfigOptions, type Descriptor, type Platform,
-} from './seed-image';
-import { seedClient, type SeedClient } from './seed-http';
+} from './image';
+import { seedClient, type SeedClient } from './seed-client';
 
-export type { Platform } from './seed-image';
-export { SeedClient, seedClient, basicAuth, fetchToken, parseBearerChallenge, mapPool } from './seed-http';
+export type { Platform } from './image';
+export { SeedClient, seedClient, basicAuth, fetchToken, parseBearerChallenge, mapPool } from './seed-client';
 
 /** Options of pushImage. */
 export interface PushImageOptions extends ConfigOptions {
@@ -166,4 +166,4 @@ async function pushAttestation(client: SeedClient, repo: string, subject: string
   return { digest, bytes };
 }
 
-export { pushManyRepositories, tagMany, type TagManyOptions, type TaggedImage } from './seed-bulk';
+export { pushManyRepositories, tagMany, type TagManyOptions, type TaggedImage } from './bulk';

@@ -1,6 +1,6 @@
 /** Test helpers for the CLI: captured streams for in-process runs. */
 import { PassThrough } from 'node:stream';
-import type { CliIo } from './io';
+import type { CliIo } from '../../../src/main/cli/io';
 
 /** A CliIo whose output is collected; stdin is not a TTY unless asked. */
 export function captureIo(opts: { tty?: boolean; input?: string } = {}): CliIo & { out(): string; err(): string } {

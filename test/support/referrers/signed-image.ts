@@ -4,10 +4,10 @@
  * provenance, `.sbom` with SPDX) and through OCI 1.1 artifacts with `subject` (a CycloneDX SBOM,
  * signed SLSA v1 provenance, and a signature of that SBOM: a referrer of a referrer).
  */
-import type { RunningRegistry } from '../../e2e/support/registry';
-import { pushImage, type PushedImage } from '../../e2e/support/seed';
+import type { RunningRegistry } from '../registry/start';
+import { pushImage, type PushedImage } from '../images/push';
 import { cyclonedxDocument, dsseEnvelope, slsaV02, slsaV1, spdxDocument, type KeylessCert, type TestKey } from './signing';
-import { attachArtifact, attachCosignTag, cosignSignatureLayer, type Attached } from './supply-chain';
+import { attachArtifact, attachCosignTag, cosignSignatureLayer, type Attached } from './attach';
 
 /** What signedImage pushed. */
 export interface SignedImage {

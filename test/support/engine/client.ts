@@ -1,8 +1,8 @@
 /** Test helper (used by *.integration tests only): a RegistryClient for a registry from e2e/support. */
-import type { RunningRegistry } from '../../../e2e/support/registry';
-import { RegistryClient, type ClientOptions } from './client';
-import type { RegistryConfig } from './types';
-import { BerthError } from '../../shared/errors';
+import type { RunningRegistry } from '../registry/start';
+import { RegistryClient, type ClientOptions } from '../../../src/main/registry/client';
+import type { RegistryConfig } from '../../../src/main/registry/types';
+import { BerthError } from '../../../src/shared/errors';
 
 /** A client configured the way the app would configure it for `reg` (credentials and CA included). */
 export function clientFor(reg: RunningRegistry, overrides: Partial<RegistryConfig> = {}, options?: ClientOptions): RegistryClient {

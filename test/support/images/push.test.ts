@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { extract } from 'tar-stream';
-import { startRegistry, type RunningRegistry } from './registry';
-import { pushImage, pushIndex, pushManyRepositories, seedClient, tagMany } from './seed';
+import { startRegistry, type RunningRegistry } from '../registry/start';
+import { pushImage, pushIndex, pushManyRepositories, seedClient, tagMany } from './push';
 
 const ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',

@@ -1,9 +1,9 @@
 /**
  * Test support, run as a child process (bundled by the test): opens one archive and prints the
  * outcome and the process's peak RSS as JSON, so a test can bound the memory an archive costs.
- * Usage: node test-open-child.js ARCHIVE SPOOL_DIR
+ * Usage: node open-child.js ARCHIVE SPOOL_DIR
  */
-import { openArchive } from './index';
+import { openArchive } from '../../../src/main/archive/index';
 
 const [path, tempDir] = process.argv.slice(2);
 let outcome: Record<string, unknown>;

@@ -8,8 +8,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningRegistry } from '../../e2e/support/registry';
-import { startProxy, type TestProxy } from '../../src/main/registry/test-proxy';
+import type { RunningRegistry } from '../registry/start';
+import { startProxy, type TestProxy } from './proxy';
 
 /** Options of the stand-in. */
 export interface StandInOptions {

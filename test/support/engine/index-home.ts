@@ -2,9 +2,9 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningRegistry } from '../../../e2e/support/registry';
-import { ContentStore } from '../store/content-store';
-import { RegistryIndex } from './registry-index';
+import type { RunningRegistry } from '../registry/start';
+import { ContentStore } from '../../../src/main/store/content-store';
+import { RegistryIndex } from '../../../src/main/index/registry-index';
 
 /** A temporary folder with a ContentStore and a way to open (or reopen, like after a restart) the index of one registry. */
 export async function tempIndexHome(): Promise<{ dir: string; content: ContentStore; open: (sub?: string) => Promise<RegistryIndex>; remove: () => Promise<void> }> {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningRegistry } from './registry';
+import type { RunningRegistry } from './start';
 
 // distribution 2.8's filesystem driver layout, as `find` shows it after an API push:
 //   blobs/sha256/<2 hex>/<hex>/data

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RunningRegistry } from '../../e2e/support/registry';
+import type { RunningRegistry } from '../registry/start';
 
 const run = promisify(execFile);
 

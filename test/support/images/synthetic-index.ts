@@ -4,10 +4,10 @@
  * base plus its own layers, some tags are multi-platform indexes, some tags share a digest.
  */
 import { createHash } from 'node:crypto';
-import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../registry/media-types';
-import { emptyRepo } from './model';
-import { applyConfig, recordFromManifest } from './record';
-import type { RegistryIndex } from './registry-index';
+import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../../src/main/registry/media-types';
+import { emptyRepo } from '../../../src/main/index/model';
+import { applyConfig, recordFromManifest } from '../../../src/main/index/record';
+import type { RegistryIndex } from '../../../src/main/index/registry-index';
 
 /** Shape of the synthetic registry. */
 export interface SyntheticOptions {

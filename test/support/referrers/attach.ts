@@ -4,9 +4,9 @@
  * layer per item) and OCI 1.1 artifact manifests with a `subject`, pushed by digest (found
  * through the referrers API, or through the fallback index tag `sha256-<hex>` when asked).
  */
-import type { RunningRegistry } from '../../e2e/support/registry';
-import { jsonBytes, sha256 } from '../../e2e/support/seed-image';
-import { seedClient } from '../../e2e/support/seed-http';
+import type { RunningRegistry } from '../registry/start';
+import { jsonBytes, sha256 } from '../images/image';
+import { seedClient } from '../images/seed-client';
 import { cosignPayload, signBytes, type KeylessCert, type TestKey } from './signing';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

@@ -1,7 +1,7 @@
-import { linkStoredLayers, linkStoredManifest, writeStoredBlob, yieldNow } from './storage-layout';
-import { MEDIA, buildConfig, buildLayer, buildManifest, jsonBytes, sha256, type BuiltLayer } from './seed-image';
-import { mapPool, seedClient } from './seed-http';
-import type { RunningRegistry } from './registry';
+import { linkStoredLayers, linkStoredManifest, writeStoredBlob, yieldNow } from '../registry/storage';
+import { MEDIA, buildConfig, buildLayer, buildManifest, jsonBytes, sha256, type BuiltLayer } from './image';
+import { mapPool, seedClient } from './seed-client';
+import type { RunningRegistry } from '../registry/start';
 
 /** Options of pushManyRepositories. */
 export interface ManyRepositoriesOptions {

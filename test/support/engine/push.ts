@@ -6,10 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { RunningRegistry } from '../../../e2e/support/registry';
-import type { PushOutcome, PushProgress, PushRequest } from '../../shared/types';
-import type { RetryTimings } from './retry';
-import { runPush } from './run';
+import type { RunningRegistry } from '../registry/start';
+import type { PushOutcome, PushProgress, PushRequest } from '../../../src/shared/types';
+import type { RetryTimings } from '../../../src/main/push/retry';
+import { runPush } from '../../../src/main/push/run';
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',

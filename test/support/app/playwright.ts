@@ -2,10 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { startApp, type RunningApp } from './app-process';
+import { startApp, type RunningApp } from './serve';
 
 export { startApp, type RunningApp };
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** Where screenshots of each screen go (CI keeps them as artifacts; we look at them). */
 export const ARTIFACTS = resolve(ROOT, 'e2e/artifacts');

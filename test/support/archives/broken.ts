@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { stat, truncate, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import type { ErrorCode } from '../../shared/errors';
-import { buildArchive, type BuiltArchive, writeTar } from './test-fixtures';
+import type { ErrorCode } from '../../../src/shared/errors';
+import { buildArchive, type BuiltArchive, writeTar } from './archive';
 
 export type BrokenKind =
   | 'not-tar'
