@@ -22,6 +22,24 @@ export default tseslint.config(
     },
   },
   {
+    // Production code never loads test support: test/support (and e2e/, bench/) serve tests only,
+    // and a file named test-* is support by its name. typescript-eslint's copy of the rule, so the
+    // process and Electron rules below (no-restricted-imports) cannot replace these patterns.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(test/support|e2e|bench)(/|$)', message: 'Production code must not import test support; move what both need into src/.' },
+            { regex: '(^|/)test-[^/]*$', message: 'A file named test-* is test support: production code must not import it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The engine runs in plain Node (CLI, web shell, tests): it must never load Electron.
     files: ['src/main/{registry,archive,push,credentials,service,web,cli,cleanup,store,index,contents,transfer}/**/*.ts'],
     rules: {

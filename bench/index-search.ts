@@ -1,6 +1,6 @@
 /**
  * Micro-measure (not a test): search latency, figures time, memory and file size/reload time of a
- * synthetic 5,000-repository, 50,000-tag index. Run: `npx tsx src/main/index/measure-search.ts`.
+ * synthetic 5,000-repository, 50,000-tag index. Run: `npx tsx bench/index-search.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

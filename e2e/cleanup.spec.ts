@@ -5,8 +5,9 @@
  */
 import type { Page } from '@playwright/test';
 import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
-import { pushImage, pushIndex, seedClient } from '../test/support/images/push';
+import { pushImage, pushIndex } from '../test/support/images/push';
 import { expect, shot, test } from '../test/support/app/playwright';
+import { seedClient } from '../test/support/images/seed-client';
 
 const REPO = 'shop/api';
 /** Oldest first: created one month apart, so "keep newest 2" keeps the last two. */

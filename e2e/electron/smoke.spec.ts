@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { buildArchive } from '../../test/support/archives/archive';
-import { RENDERER_CSP } from '../../src/main/web/static-files';
+import { RENDERER_CSP } from '../../test/support/app/serve';
 import { startRegistry, type RunningRegistry } from '../../test/support/registry/start';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
-import { pushImage, pushIndex, seedClient, type PushedImage } from '../../../test/support/images/push';
+import { pushImage, pushIndex, type PushedImage } from '../../../test/support/images/push';
 import { listTags } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
 import { getManifestSummary } from '../registry/summary';
@@ -16,6 +16,7 @@ import { observeSummary, observeTagDigest, observeTagList } from './observe';
 import { refreshRepository } from './refresh';
 import { searchIndex } from './search';
 import { tempIndexHome } from '../../../test/support/engine/index-home';
+import { seedClient } from '../../../test/support/images/seed-client';
 
 const REPOS = Array.from({ length: 12 }, (_, i) => `team${i % 3}/svc-${String(i).padStart(2, '0')}`);
 /** The repository a request path names (`/v2/<name>/tags/list` …), or the catalog. */

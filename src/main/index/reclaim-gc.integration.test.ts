@@ -3,7 +3,7 @@
  * registry's blob store loses once `docker-registry garbage-collect` has run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryGarbageCollect, startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../test/support/images/push';
 import type { RegistryClient } from '../registry/client';
 import { deleteManifest } from '../registry/delete';
@@ -12,7 +12,9 @@ import { buildIndex } from './build';
 import { reclaim, storageFigures, type SelectionItem } from './figures';
 import { refreshRepository } from './refresh';
 import type { RegistryIndex } from './registry-index';
-import { haltRegistry, storedBlobs, sumSizes, tempIndexHome } from '../../../test/support/engine/index-home';
+import { tempIndexHome } from '../../../test/support/engine/index-home';
+import { registryGarbageCollect, haltRegistry } from '../../../test/support/registry/garbage-collect';
+import { storedBlobs, sumSizes } from '../../../test/support/registry/storage';
 
 describe('reclaim figures against docker-registry garbage-collect', () => {
   let reg: RunningRegistry;

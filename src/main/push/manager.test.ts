@@ -8,7 +8,8 @@ import type { PushOutcome, PushProgress } from '../../shared/types';
 import { buildArchive } from '../../../test/support/archives/archive';
 import { PushManager, type PushJobInput } from './manager';
 import { bundleForTest } from '../../../test/support/engine/bundle';
-import { openUploads, readBack, tagsOf } from '../../../test/support/engine/push';
+import { openUploads } from '../../../test/support/registry/storage';
+import { readBack, tagsOf } from '../../../test/support/registry/read-back';
 
 let reg: RunningRegistry;
 let dir: string;

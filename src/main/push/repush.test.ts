@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { buildArchive } from '../../../test/support/archives/archive';
 import { CACHE_FILE } from './cache';
-import { startProxy } from '../../../test/support/proxy/fault-proxy';
-import { pushTo, readBack } from '../../../test/support/engine/push';
+import { pushTo } from '../../../test/support/engine/push';
+import { startProxy } from '../../../test/support/proxy/proxy';
+import { readBack } from '../../../test/support/registry/read-back';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -82,7 +83,7 @@ describe('re-push with the local cache', () => {
       expect(proxy.requests['POST uploads']).toBe(2);
       expect((await readBack(reg, 'two', 'a')).digest).toBe((await readBack(reg, 'two', 'b')).digest);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });

@@ -49,13 +49,15 @@ async function startGreedyStorage(): Promise<GreedyStorage> {
 
 /** A front for `reg` that redirects signed-in blob GETs to `storage` (the registry itself challenges the rest). */
 function redirectingFront(reg: RunningRegistry, storageUrl: string): Promise<TestProxy> {
-  return startProxy(reg.url, (req, res) => {
-    if (req.method === 'GET' && req.headers.authorization && /\/blobs\/sha256:/.test(req.url ?? '')) {
-      res.writeHead(307, { location: `${storageUrl}${req.url}` });
-      res.end();
-      return true;
-    }
-    return false;
+  return startProxy(reg.url, {
+    answer: (req, res) => {
+      if (req.method === 'GET' && req.headers.authorization && /\/blobs\/sha256:/.test(req.url ?? '')) {
+        res.writeHead(307, { location: `${storageUrl}${req.url}` });
+        res.end();
+        return true;
+      }
+      return false;
+    },
   });
 }
 

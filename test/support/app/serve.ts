@@ -3,6 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { login, mintLoginUrl } from './web-session';
+
+/** The CSP both shells send with the renderer, for specs that check what a shell served. */
+export { RENDERER_CSP } from '../../../src/main/web/static-files';
 
 export interface RunningApp {
   /** `http://127.0.0.1:PORT` */
@@ -56,14 +60,14 @@ export async function startApp(env: Record<string, string> = {}, serveArgs: stri
   const origin = new URL(url).origin;
   let cookie: string;
   try {
-    cookie = await tradeToken(url);
+    cookie = await login(url);
   } catch (err) {
     child.kill('SIGTERM');
     throw err;
   }
   return {
     origin,
-    loginUrl: () => mintLoginUrl(origin, cookie),
+    loginUrl: () => mintLoginUrl(Number(new URL(origin).port), cookie),
     pid: child.pid ?? 0,
     dataDir,
     output: () => out,
@@ -76,20 +80,4 @@ export async function startApp(env: Record<string, string> = {}, serveArgs: stri
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Trades the printed login URL for the session cookie, as a browser would; returns `name=value`. */
-async function tradeToken(url: string): Promise<string> {
-  const res = await fetch(url, { redirect: 'manual' });
-  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
-  if (res.status !== 303 || !cookie) throw new Error(`berth serve refused its own printed URL: HTTP ${res.status}`);
-  return cookie;
-}
-
-/** Asks the server, as a logged-in caller, for a fresh one-time login URL. */
-async function mintLoginUrl(origin: string, cookie: string): Promise<string> {
-  const res = await fetch(`${origin}/api/login-link`, { method: 'POST', headers: { cookie, 'x-berth-api': '1' } });
-  const body = (await res.json()) as { ok: boolean; value?: { url: string } };
-  if (!body.ok || !body.value) throw new Error(`berth serve gave no login link: HTTP ${res.status}`);
-  return body.value.url;
 }

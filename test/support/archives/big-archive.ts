@@ -3,10 +3,11 @@
  * directories of this machine, with GNU tar, and keeps it between runs (it takes a while).
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hexOf, sha256, sha256File } from '../digest';
+import { buildConfig } from '../images/image';
 
 /** Directories tried in order until four layers exist; the sizes add up to about 1.8 GB here. */
 const CANDIDATES = ['usr/lib/x86_64-linux-gnu', 'usr/share', 'usr/lib/chromium', 'usr/lib/gcc', 'usr/lib/jvm', 'usr/lib/llvm-14', 'usr/lib/python3'];
@@ -16,12 +17,6 @@ export interface BigArchive {
   size: number;
   tag: string;
   layers: { dir: string; size: number; diffId: string }[];
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
 }
 
 function run(cmd: string, args: string[]): void {
@@ -37,7 +32,6 @@ export async function bigArchive(dir: string): Promise<BigArchive> {
   const path = join(dir, 'bench-app.tar');
   const metaPath = join(dir, 'bench-app.json');
   if (existsSync(path) && existsSync(metaPath)) {
-    const { readFile } = await import('node:fs/promises');
     return JSON.parse(await readFile(metaPath, 'utf8')) as BigArchive;
   }
   const work = join(dir, 'build');
@@ -48,7 +42,7 @@ export async function bigArchive(dir: string): Promise<BigArchive> {
   const layers: BigArchive['layers'] = [];
   const names: string[] = [];
   for (const [i, d] of dirs.entries()) {
-    const id = createHash('sha256').update(`bench-layer-${i}-${d}`).digest('hex');
+    const id = hexOf(sha256(`bench-layer-${i}-${d}`));
     await mkdir(join(work, id));
     const layerPath = join(work, id, 'layer.tar');
     process.stdout.write(`  building layer ${i + 1}/4 from /${d} … `);
@@ -59,16 +53,8 @@ export async function bigArchive(dir: string): Promise<BigArchive> {
     layers.push({ dir: `/${d}`, size, diffId });
     names.push(`${id}/layer.tar`);
   }
-  const config = {
-    architecture: 'amd64',
-    os: 'linux',
-    created: new Date('2026-01-01T00:00:00Z').toISOString(),
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin'], Cmd: ['/bin/sh'] },
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-    history: layers.map((l) => ({ created: '2026-01-01T00:00:00Z', created_by: `COPY ${l.dir} ${l.dir}` })),
-  };
-  const configBytes = Buffer.from(JSON.stringify(config));
-  const configName = `${createHash('sha256').update(configBytes).digest('hex')}.json`;
+  const configBytes = Buffer.from(JSON.stringify(buildConfig(layers.map((l) => l.diffId), { created: '2026-01-01T00:00:00.000Z' })));
+  const configName = `${hexOf(sha256(configBytes))}.json`;
   await writeFile(join(work, configName), configBytes);
   const tag = 'bench/app:1';
   await writeFile(join(work, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: names }]));

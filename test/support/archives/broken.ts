@@ -2,11 +2,12 @@
  * Broken archives, one per failure openArchive must name: each comes with the error code it
  * must produce (null when it opens fine and the push must find the problem).
  */
-import { createHash } from 'node:crypto';
 import { stat, truncate, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import type { ErrorCode } from '../../../src/shared/errors';
-import { buildArchive, type BuiltArchive, writeTar } from './archive';
+import { hexOf, sha256 } from '../digest';
+import { writeTar } from '../images/tar';
+import { buildArchive, type BuiltArchive } from './archive';
 
 export type BrokenKind =
   | 'not-tar'
@@ -104,7 +105,7 @@ export async function buildBrokenArchive(path: string, kind: BrokenKind): Promis
     }
     case 'missing-oci-manifest': {
       const probe = await buildArchive(path, one('oci'));
-      const name = `blobs/sha256/${probe.images[0].manifestDigest!.slice(7)}`;
+      const name = `blobs/sha256/${hexOf(probe.images[0].manifestDigest!)}`;
       return expect('ARCHIVE_MISSING_BLOB', await buildArchive(path, { ...one('oci'), omitEntries: [name] }));
     }
     case 'dotdot':
@@ -114,7 +115,7 @@ export async function buildBrokenArchive(path: string, kind: BrokenKind): Promis
     case 'symlink-escape':
       return expect(
         'ARCHIVE_UNSAFE_PATH',
-        await buildArchive(path, { ...one(), extraEntries: [{ name: 'sub/evil.tar', type: 'symlink', linkname: '../../outside.tar' }] }),
+        await buildArchive(path, { ...one(), extraEntries: [{ name: 'sub/evil.tar', type: 'symlink', target: '../../outside.tar' }] }),
       );
     case 'manifest-dotdot': {
       const manifest = JSON.stringify([{ Config: '../outside.json', RepoTags: ['x:1'], Layers: [] }]);
@@ -142,7 +143,7 @@ export async function buildBrokenArchive(path: string, kind: BrokenKind): Promis
 async function badConfigShape(path: string): Promise<BuiltArchive> {
   const probe = await buildArchive(path, one());
   const notConfig = Buffer.from(JSON.stringify({ hello: 'world' }));
-  const name = `${createHash('sha256').update(notConfig).digest('hex')}.json`;
+  const name = `${hexOf(sha256(notConfig))}.json`;
   const manifest = JSON.stringify([{ Config: name, RepoTags: ['x:1'], Layers: probe.images[0].layerEntries }]);
   return buildArchive(path, { ...one(), replaceEntries: { 'manifest.json': manifest }, extraEntries: [{ name, data: notConfig }] });
 }

@@ -1,4 +1,4 @@
-/** Test helper (used by *.integration tests only): a RegistryClient for a registry from e2e/support. */
+/** The engine under test, configured for a test registry: its client (credentials and CA included) and the BerthError a call fails with. */
 import type { RunningRegistry } from '../registry/start';
 import { RegistryClient, type ClientOptions } from '../../../src/main/registry/client';
 import type { RegistryConfig } from '../../../src/main/registry/types';

@@ -1,7 +1,20 @@
+/**
+ * Bulk seeding for big catalogs (benches, paging tests): one layer shared by many repositories or
+ * tags, pushed through the API — or, for the rest after the first, written straight into the
+ * registry's storage as the link files it would write itself.
+ */
+import { sha256 } from '../digest';
 import { linkStoredLayers, linkStoredManifest, writeStoredBlob, yieldNow } from '../registry/storage';
-import { MEDIA, buildConfig, buildLayer, buildManifest, jsonBytes, sha256, type BuiltLayer } from './image';
-import { mapPool, seedClient } from './seed-client';
 import type { RunningRegistry } from '../registry/start';
+import { buildConfig, buildManifest, descriptorOf, jsonBytes } from './image';
+import { payloadLayer, type BuiltLayer } from './layers';
+import { MEDIA, type ImageFormat } from './media-types';
+import { mapPool, seedClient } from './seed-client';
+
+/** The manifest of a config and one gzip layer. */
+function oneLayerManifest(format: ImageFormat, config: Buffer, layer: BuiltLayer): Record<string, unknown> {
+  return buildManifest(format, descriptorOf(MEDIA[format].config, config), [{ mediaType: MEDIA[format].layer, digest: layer.digest, size: layer.size }]);
+}
 
 /** Options of pushManyRepositories. */
 export interface ManyRepositoriesOptions {
@@ -10,7 +23,7 @@ export interface ManyRepositoriesOptions {
   /** Tag given in every repository (default 'latest'). */
   tag?: string;
   seed?: string;
-  format?: 'docker' | 'oci';
+  format?: ImageFormat;
   /**
    * 'http' (default): every repository through the API (mount + manifest PUT).
    * 'storage': the first through the API, the rest as the link files the registry itself would
@@ -30,16 +43,10 @@ export async function pushManyRepositories(
   const format = opts.format ?? 'docker';
   const tag = opts.tag ?? 'latest';
   if (names.length === 0) return { digest: '', tag, ms: 0 };
-  const layer = await buildLayer(opts.seed ?? 'berth-many-repos', 0, 256);
-  const configBytes = jsonBytes(buildConfig([layer], {}));
+  const layer = await payloadLayer(opts.seed ?? 'berth-many-repos', 0, 256);
+  const configBytes = jsonBytes(buildConfig([layer.diffId]));
   const configDigest = sha256(configBytes);
-  const manifestBytes = jsonBytes(
-    buildManifest(
-      format,
-      { mediaType: MEDIA[format].config, digest: configDigest, size: configBytes.length },
-      [{ mediaType: MEDIA[format].layer, digest: layer.digest, size: layer.size }],
-    ),
-  );
+  const manifestBytes = jsonBytes(oneLayerManifest(format, configBytes, layer));
   const mediaType = MEDIA[format].manifest;
   const [first, ...rest] = names;
   await client.putBlob(first, layer.digest, layer.blob);
@@ -72,7 +79,7 @@ export interface TagManyOptions {
   /** Created date of tag 0 (default 2024-01-01T00:00:00Z); each next tag is `stepMinutes` later (default 60). */
   start?: string;
   stepMinutes?: number;
-  format?: 'docker' | 'oci';
+  format?: ImageFormat;
   /** 'http' (default) or 'storage' (the layer through the API, configs/manifests/links written to storage). */
   via?: 'http' | 'storage';
 }
@@ -92,22 +99,16 @@ export async function tagMany(reg: RunningRegistry, repo: string, count: number,
   const prefix = opts.prefix ?? 'v';
   const start = Date.parse(opts.start ?? '2024-01-01T00:00:00Z');
   const step = (opts.stepMinutes ?? 60) * 60_000;
-  const layer: BuiltLayer = await buildLayer(opts.seed ?? 'berth-tag-many', 0, 256);
+  const layer = await payloadLayer(opts.seed ?? 'berth-tag-many', 0, 256);
   await client.putBlob(repo, layer.digest, layer.blob);
   const width = String(Math.max(count - 1, 0)).length;
   const indexes = Array.from({ length: count }, (_, i) => i);
   const build = (i: number) => {
     const created = new Date(start + i * step).toISOString();
     const tag = `${prefix}${String(i).padStart(width, '0')}`;
-    const configBytes = jsonBytes(buildConfig([layer], { created, labels: { 'berth.test.index': String(i) } }));
+    const configBytes = jsonBytes(buildConfig([layer.diffId], { created, labels: { 'berth.test.index': String(i) } }));
     const configDigest = sha256(configBytes);
-    const manifestBytes = jsonBytes(
-      buildManifest(
-        format,
-        { mediaType: MEDIA[format].config, digest: configDigest, size: configBytes.length },
-        [{ mediaType: MEDIA[format].layer, digest: layer.digest, size: layer.size }],
-      ),
-    );
+    const manifestBytes = jsonBytes(oneLayerManifest(format, configBytes, layer));
     return { tag, created, configBytes, configDigest, manifestBytes, digest: sha256(manifestBytes) };
   };
   if (opts.via === 'storage') {

@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
 import { extract } from 'tar-stream';
 import { startRegistry, type RunningRegistry } from '../registry/start';
-import { pushImage, pushIndex, pushManyRepositories, seedClient, tagMany } from './push';
+import { pushImage, pushIndex } from './push';
+import { pushManyRepositories, tagMany } from './bulk';
+import { seedClient } from './seed-client';
+import { MANIFEST_ACCEPT } from './media-types';
+import { sha256 } from '../digest';
 
-const ACCEPT = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-].join(', ');
-const hash = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 async function tarNames(tar: Buffer): Promise<string[]> {
   const names: string[] = [];
@@ -57,9 +53,9 @@ describe('pushImage', () => {
     expect(cfg.history.filter((h: { empty_layer?: boolean }) => h.empty_layer)).toHaveLength(2);
     expect(cfg.rootfs.diff_ids).toEqual(img.layers.map((l) => l.diffId));
     const blob = Buffer.from(await (await open.fetch(`/v2/demo/full/blobs/${img.layers[0].digest}`)).arrayBuffer());
-    expect(hash(blob)).toBe(img.layers[0].digest);
+    expect(sha256(blob)).toBe(img.layers[0].digest);
     const tar = gunzipSync(blob);
-    expect(hash(tar)).toBe(img.layers[0].diffId);
+    expect(sha256(tar)).toBe(img.layers[0].diffId);
     expect(await tarNames(tar)).toEqual(['berth/0/README.txt', 'berth/0/payload.bin']);
     expect(img.layers[0].size).toBeGreaterThan(4000); // pseudo-random payload does not compress away
   });
@@ -71,7 +67,7 @@ describe('pushImage', () => {
     expect(b.digest).toBe(a.digest);
     expect(c.digest).not.toBe(a.digest);
     const oci = await pushImage(open, 'demo/det', ['oci'], { seed: 'same', format: 'oci' });
-    const res = await open.fetch('/v2/demo/det/manifests/oci', { headers: { accept: ACCEPT } });
+    const res = await open.fetch('/v2/demo/det/manifests/oci', { headers: { accept: MANIFEST_ACCEPT } });
     expect(res.headers.get('content-type')).toBe('application/vnd.oci.image.manifest.v1+json');
     expect(res.headers.get('docker-content-digest')).toBe(oci.digest);
     expect(oci.layers.map((l) => l.digest)).toEqual(a.layers.map((l) => l.digest));
@@ -80,7 +76,7 @@ describe('pushImage', () => {
   it('works against token auth (tokens signed by the issuer without moving its request count)', async () => {
     const img = await pushImage(token, 'team/app', ['1']);
     expect(token.issuer!.requests).toBe(0);
-    const res = await seedClient(token).request('team/app', '/v2/team/app/manifests/1', { headers: { accept: ACCEPT } });
+    const res = await seedClient(token).request('team/app', '/v2/team/app/manifests/1', { headers: { accept: MANIFEST_ACCEPT } });
     expect(res.headers.get('docker-content-digest')).toBe(img.digest);
     await res.text();
   });
@@ -92,7 +88,7 @@ describe('pushIndex', () => {
       const platforms = [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm', variant: 'v7' }];
       const idx = await pushIndex(open, `multi/${format}`, ['latest'], platforms, { attestation: true, format });
       expect(idx.children).toHaveLength(4);
-      const res = await open.fetch(`/v2/multi/${format}/manifests/latest`, { headers: { accept: ACCEPT } });
+      const res = await open.fetch(`/v2/multi/${format}/manifests/latest`, { headers: { accept: MANIFEST_ACCEPT } });
       expect(res.headers.get('docker-content-digest')).toBe(idx.digest);
       const body = (await res.json()) as { manifests: { digest: string; platform: Record<string, string>; annotations?: Record<string, string> }[] };
       expect(body.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm', 'unknown', 'unknown']);
@@ -102,7 +98,7 @@ describe('pushIndex', () => {
         'vnd.docker.reference.type': 'attestation-manifest',
       });
       for (const child of idx.children) {
-        const r = await open.fetch(`/v2/multi/${format}/manifests/${child.digest}`, { method: 'HEAD', headers: { accept: ACCEPT } });
+        const r = await open.fetch(`/v2/multi/${format}/manifests/${child.digest}`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
         expect(r.status).toBe(200);
       }
     });
@@ -116,7 +112,7 @@ describe('bulk seeding', () => {
     const res = await seedClient(token).request(undefined, '/v2/_catalog?n=1000');
     const { repositories } = (await res.json()) as { repositories: string[] };
     expect(repositories.filter((r) => r.startsWith('many/'))).toEqual(names);
-    const last = await seedClient(token).request(names[59], `/v2/${names[59]}/manifests/latest`, { method: 'HEAD', headers: { accept: ACCEPT } });
+    const last = await seedClient(token).request(names[59], `/v2/${names[59]}/manifests/latest`, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } });
     expect(last.headers.get('docker-content-digest')).toBe(out.digest);
   });
 
@@ -126,7 +122,7 @@ describe('bulk seeding', () => {
     const { repositories } = (await (await open.fetch('/v2/_catalog?n=1000')).json()) as { repositories: string[] };
     expect(repositories.filter((r) => r.startsWith('disk/'))).toEqual(names);
     for (const name of [names[1], names[39]]) {
-      const r = await open.fetch(`/v2/${name}/manifests/stable`, { headers: { accept: ACCEPT } });
+      const r = await open.fetch(`/v2/${name}/manifests/stable`, { headers: { accept: MANIFEST_ACCEPT } });
       expect(r.headers.get('docker-content-digest')).toBe(out.digest);
       const m = (await r.json()) as { layers: { digest: string }[] };
       expect((await open.fetch(`/v2/${name}/blobs/${m.layers[0].digest}`, { method: 'HEAD' })).status).toBe(200);
@@ -146,7 +142,7 @@ describe('bulk seeding', () => {
     expect(list.tags.sort()).toEqual(tags.map((t) => t.tag));
     const cfg = (await (await open.fetch(`/v2/${repo}/blobs/${tags[24].configDigest}`)).json()) as { created: string };
     expect(cfg.created).toBe(tags[24].created);
-    const m = await open.fetch(`/v2/${repo}/manifests/${tags[7].tag}`, { headers: { accept: ACCEPT } });
+    const m = await open.fetch(`/v2/${repo}/manifests/${tags[7].tag}`, { headers: { accept: MANIFEST_ACCEPT } });
     expect(m.headers.get('docker-content-digest')).toBe(tags[7].digest);
     expect(m.headers.get('content-type')).toBe('application/vnd.docker.distribution.manifest.v2+json');
     await m.text();

@@ -1,26 +1,15 @@
+/** Seeds a test registry over its HTTP API with images built by the one image builder. */
 import { randomUUID } from 'node:crypto';
+import { sha256 } from '../digest';
 import type { RunningRegistry } from '../registry/start';
-import {
-  MEDIA, buildConfig, buildLayer, buildManifest, jsonBytes, sha256,
-  type BuiltLayer, type ConfigOptions, type Descriptor, type Platform,
-} from './image';
-import { seedClient, type SeedClient } from './seed-client';
+import { buildAttestation, buildConfig, buildIndex, buildManifest, descriptorOf, jsonBytes, platformField, type ConfigOptions, type Descriptor, type Platform } from './image';
+import { payloadLayer, type BuiltLayer } from './layers';
+import { DOCKER_LAYER_GZIP, MEDIA, type ImageFormat } from './media-types';
+import { seedClient } from './seed-client';
 
 export type { Platform } from './image';
-export { SeedClient, seedClient, basicAuth, fetchToken, parseBearerChallenge, mapPool } from './seed-client';
 
-/** Options of pushImage. */
-export interface PushImageOptions extends ConfigOptions {
-  /** Number of layers (default 2; ignored when layerSizes is given). */
-  layers?: number;
-  /** Uncompressed payload bytes per layer (pseudo-random, so the gzip blob is about as big). */
-  layerSizes?: number[];
-  /** Makes content unique and deterministic: the same seed and options give the same digest. Default random. */
-  seed?: string;
-  format?: 'docker' | 'oci';
-}
-
-/** What pushImage pushed. */
+/** What an image push pushed. */
 export interface PushedImage {
   digest: string;
   manifest: Record<string, unknown>;
@@ -28,29 +17,37 @@ export interface PushedImage {
   mediaType: string;
   config: Record<string, unknown>;
   configDigest: string;
-  layers: { digest: string; size: number; diffId: string }[];
-  /** config + compressed layers, in bytes. */
+  layers: BuiltLayer[];
+  /** config + stored layers, in bytes. */
   size: number;
 }
 
-/** Pushes one image (real gzip tar layers, a full config) under each tag; with no tags, by digest only. */
-export async function pushImage(reg: RunningRegistry, repo: string, tags: string[], opts: PushImageOptions = {}): Promise<PushedImage> {
+/**
+ * Pushes built layers (bottom first) and a config — generated from `config` options, or the given
+ * bytes as they are (to mirror an archive's image exactly) — then the manifest under each tag
+ * (by digest only when there are none). Docker schema 2 takes gzip layers only.
+ */
+export async function pushLayers(
+  reg: RunningRegistry,
+  repo: string,
+  tags: string[],
+  layers: BuiltLayer[],
+  config: ConfigOptions | Buffer = {},
+  format: ImageFormat = 'oci',
+): Promise<PushedImage> {
   const client = seedClient(reg);
-  const format = opts.format ?? 'docker';
-  const seed = opts.seed ?? randomUUID();
-  const sizes = opts.layerSizes ?? Array.from({ length: opts.layers ?? 2 }, (_, i) => 512 + 97 * i);
-  const layers: BuiltLayer[] = await Promise.all(sizes.map((size, i) => buildLayer(seed, i, size)));
-  const config = buildConfig(layers, opts);
-  const configBytes = jsonBytes(config);
+  const configBytes = Buffer.isBuffer(config) ? config : jsonBytes(buildConfig(layers.map((l) => l.diffId), config));
   const configDigest = sha256(configBytes);
-  await Promise.all([
-    ...layers.map((l) => client.putBlob(repo, l.digest, l.blob)),
-    client.putBlob(repo, configDigest, configBytes),
-  ]);
+  await Promise.all([...layers.map((l) => client.putBlob(repo, l.digest, l.blob)), client.putBlob(repo, configDigest, configBytes)]);
+  const layerType = (l: BuiltLayer): string => {
+    if (format === 'oci') return l.mediaType;
+    if (l.compression !== 'gzip') throw new Error(`a schema 2 manifest cannot list a ${l.compression} layer; push it as OCI`);
+    return DOCKER_LAYER_GZIP;
+  };
   const manifest = buildManifest(
     format,
-    { mediaType: MEDIA[format].config, digest: configDigest, size: configBytes.length },
-    layers.map((l) => ({ mediaType: MEDIA[format].layer, digest: l.digest, size: l.size })),
+    descriptorOf(MEDIA[format].config, configBytes),
+    layers.map((l) => ({ mediaType: layerType(l), digest: l.digest, size: l.size })),
   );
   const manifestBytes = jsonBytes(manifest);
   const digest = sha256(manifestBytes);
@@ -61,18 +58,37 @@ export async function pushImage(reg: RunningRegistry, repo: string, tags: string
     manifest,
     manifestBytes,
     mediaType,
-    config,
+    config: JSON.parse(configBytes.toString('utf8')) as Record<string, unknown>,
     configDigest,
-    layers: layers.map((l) => ({ digest: l.digest, size: l.size, diffId: l.diffId })),
+    layers,
     size: configBytes.length + layers.reduce((n, l) => n + l.size, 0),
   };
+}
+
+/** Options of pushImage. */
+export interface PushImageOptions extends ConfigOptions {
+  /** Number of layers (default 2; ignored when layerSizes is given). */
+  layers?: number;
+  /** Uncompressed payload bytes per layer (pseudo-random, so the gzip blob is about as big). */
+  layerSizes?: number[];
+  /** Makes content unique and deterministic: the same seed and options give the same digest. Default random. */
+  seed?: string;
+  format?: ImageFormat;
+}
+
+/** Pushes one image (real gzip tar layers, a full config) under each tag; with no tags, by digest only. */
+export async function pushImage(reg: RunningRegistry, repo: string, tags: string[], opts: PushImageOptions = {}): Promise<PushedImage> {
+  const seed = opts.seed ?? randomUUID();
+  const sizes = opts.layerSizes ?? Array.from({ length: opts.layers ?? 2 }, (_, i) => 512 + 97 * i);
+  const layers = await Promise.all(sizes.map((size, i) => payloadLayer(seed, i, size)));
+  return pushLayers(reg, repo, tags, layers, opts, opts.format ?? 'docker');
 }
 
 /** Options of pushIndex. */
 export interface PushIndexOptions {
   /** Adds a buildx-style attestation manifest per platform image. */
   attestation?: boolean;
-  format?: 'docker' | 'oci';
+  format?: ImageFormat;
   seed?: string;
   created?: string;
 }
@@ -88,13 +104,7 @@ export interface PushedIndex {
 }
 
 /** Pushes one image per platform (by digest), optional attestations, then the index under each tag. */
-export async function pushIndex(
-  reg: RunningRegistry,
-  repo: string,
-  tags: string[],
-  platforms: Platform[],
-  opts: PushIndexOptions = {},
-): Promise<PushedIndex> {
+export async function pushIndex(reg: RunningRegistry, repo: string, tags: string[], platforms: Platform[], opts: PushIndexOptions = {}): Promise<PushedIndex> {
   const client = seedClient(reg);
   const format = opts.format ?? 'oci';
   const seed = opts.seed ?? randomUUID();
@@ -105,65 +115,23 @@ export async function pushIndex(
     const key = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
     const img = await pushImage(reg, repo, [], { seed: `${seed}/${key}`, platform: p, format, created: opts.created, layers: 1 });
     images.push(img);
-    const platform: Record<string, string> = { architecture: p.architecture, os: p.os };
-    if (p.variant) platform.variant = p.variant;
-    entries.push({ mediaType: img.mediaType, digest: img.digest, size: img.manifestBytes.length, platform });
+    entries.push({ mediaType: img.mediaType, digest: img.digest, size: img.manifestBytes.length, platform: platformField(p) });
     children.push({ digest: img.digest, platform: p, size: img.manifestBytes.length, mediaType: img.mediaType });
   }
   if (opts.attestation) {
     for (const img of images) {
-      const att = await pushAttestation(client, repo, img.digest, opts.created);
-      entries.push({
-        mediaType: MEDIA.oci.manifest,
-        digest: att.digest,
-        size: att.bytes.length,
-        platform: { architecture: 'unknown', os: 'unknown' },
-        annotations: { 'vnd.docker.reference.digest': img.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
-      });
-      children.push({
-        digest: att.digest,
-        platform: { os: 'unknown', architecture: 'unknown' },
-        size: att.bytes.length,
-        mediaType: MEDIA.oci.manifest,
-        attestationFor: img.digest,
-      });
+      const att = buildAttestation(img.digest, { name: `pkg:docker/${repo}`, created: opts.created });
+      await client.putBlob(repo, sha256(att.statement), att.statement);
+      await client.putBlob(repo, sha256(att.config), att.config);
+      await client.putManifest(repo, att.descriptor.digest, att.descriptor.mediaType, att.manifest);
+      entries.push(att.descriptor);
+      children.push({ digest: att.descriptor.digest, platform: { os: 'unknown', architecture: 'unknown' }, size: att.descriptor.size, mediaType: att.descriptor.mediaType, attestationFor: img.digest });
     }
   }
-  const mediaType = MEDIA[format].index;
-  const index = { schemaVersion: 2, mediaType, manifests: entries };
+  const index = buildIndex(format, entries);
   const manifestBytes = jsonBytes(index);
   const digest = sha256(manifestBytes);
+  const mediaType = MEDIA[format].index;
   for (const ref of tags.length ? tags : [digest]) await client.putManifest(repo, ref, mediaType, manifestBytes);
   return { digest, mediaType, index, manifestBytes, children, images };
 }
-
-async function pushAttestation(client: SeedClient, repo: string, subject: string, created?: string): Promise<{ digest: string; bytes: Buffer }> {
-  const statement = jsonBytes({
-    _type: 'https://in-toto.io/Statement/v0.1',
-    predicateType: 'https://spdx.dev/Document',
-    subject: [{ name: `pkg:docker/${repo}`, digest: { sha256: subject.slice(7) } }],
-    predicate: { spdxVersion: 'SPDX-2.3', name: 'berth-test-sbom', packages: [] },
-  });
-  const layerDigest = sha256(statement);
-  const config = jsonBytes({
-    architecture: 'unknown',
-    os: 'unknown',
-    created: created ?? '2024-05-01T12:00:00Z',
-    config: {},
-    rootfs: { type: 'layers', diff_ids: [layerDigest] },
-  });
-  const configDigest = sha256(config);
-  await client.putBlob(repo, layerDigest, statement);
-  await client.putBlob(repo, configDigest, config);
-  const manifest = buildManifest(
-    'oci',
-    { mediaType: MEDIA.oci.config, digest: configDigest, size: config.length },
-    [{ mediaType: 'application/vnd.in-toto+json', digest: layerDigest, size: statement.length, annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } }],
-  );
-  const bytes = jsonBytes(manifest);
-  const digest = sha256(bytes);
-  await client.putManifest(repo, digest, MEDIA.oci.manifest, bytes);
-  return { digest, bytes };
-}
-
-export { pushManyRepositories, tagMany, type TagManyOptions, type TaggedImage } from './bulk';

@@ -1,3 +1,7 @@
+/**
+ * Talks to a test registry over HTTP as its first user, for seeding: blob uploads, mounts and
+ * manifest PUTs, with the credentials the registry's auth variant wants.
+ */
 import type { Headers, RequestInit, Response } from 'undici';
 import type { RunningRegistry } from '../registry/start';
 

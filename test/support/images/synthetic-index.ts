@@ -3,8 +3,9 @@
  * images share base layers the way real registries do — a few base images, each app image is a
  * base plus its own layers, some tags are multi-platform indexes, some tags share a digest.
  */
-import { createHash } from 'node:crypto';
-import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../../src/main/registry/media-types';
+import { sha256 as sha } from '../digest';
+import { buildIndex, buildManifest } from './image';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from './media-types';
 import { emptyRepo } from '../../../src/main/index/model';
 import { applyConfig, recordFromManifest } from '../../../src/main/index/record';
 import type { RegistryIndex } from '../../../src/main/index/registry-index';
@@ -20,8 +21,6 @@ export interface SyntheticOptions {
   /** Repositories per namespace (default 100). */
   perNamespace?: number;
 }
-
-const sha = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
 /** A small deterministic pseudo-random generator (so runs are comparable). */
 function rng(seed: number): () => number {
@@ -42,16 +41,15 @@ export function addImage(
   config: { created: string; labels?: Record<string, string>; os?: string; architecture?: string },
   format: 'oci' | 'docker' = 'oci',
 ): string {
-  const mediaType = format === 'oci' ? OCI_MANIFEST : DOCKER_MANIFEST;
   const cfg = { architecture: config.architecture ?? 'amd64', os: config.os ?? 'linux', created: config.created, config: { Labels: config.labels ?? {} } };
   const cfgText = JSON.stringify(cfg);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfgText), size: cfgText.length },
-    layers: layers.map(([digest, size]) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size })),
-    annotations: { name },
-  };
+  const manifest = buildManifest(
+    format,
+    { mediaType: OCI_CONFIG, digest: sha(cfgText), size: cfgText.length },
+    layers.map(([digest, size]) => ({ mediaType: OCI_LAYER_GZIP, digest, size })),
+    { annotations: { name } },
+  );
+  const mediaType = manifest.mediaType as string;
   const text = JSON.stringify(manifest);
   const digest = sha(text);
   const rec = recordFromManifest(index.model.digests, digest, mediaType, manifest, text.length);
@@ -62,14 +60,13 @@ export function addImage(
 
 /** Adds an index over `children` ([digest, platform]); returns its digest. */
 export function addIndex(index: RegistryIndex, children: [string, string][]): string {
-  const json = {
-    schemaVersion: 2,
-    mediaType: OCI_INDEX,
-    manifests: children.map(([digest, platform]) => {
+  const json = buildIndex(
+    'oci',
+    children.map(([digest, platform]) => {
       const [os, architecture] = platform.split('/');
       return { mediaType: OCI_MANIFEST, digest, size: 500, platform: { os, architecture } };
     }),
-  };
+  );
   const text = JSON.stringify(json);
   const digest = sha(text);
   index.addRecord(recordFromManifest(index.model.digests, digest, OCI_INDEX, json, text.length));

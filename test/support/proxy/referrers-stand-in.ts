@@ -6,9 +6,9 @@
  * index of descriptors with `artifactType` and annotations, the `artifactType` filter with
  * `OCI-Filters-Applied`, and paging by `Link`. Everything else goes to the registry unchanged.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { OCI_INDEX, OCI_MANIFEST } from '../images/media-types';
 import type { RunningRegistry } from '../registry/start';
+import { storedManifests, type StoredManifest } from '../registry/storage';
 import { startProxy, type TestProxy } from './proxy';
 
 /** Options of the stand-in. */
@@ -24,34 +24,10 @@ export interface ReferrersStandIn extends TestProxy {
   readonly referrerRequests: number;
 }
 
-interface Stored {
-  digest: string;
-  bytes: Buffer;
-  json: Record<string, unknown>;
-}
-
-function storedManifests(reg: RunningRegistry, repo: string): Stored[] {
-  const v2 = join(reg.storageDir, 'docker/registry/v2');
-  const dir = join(v2, 'repositories', repo, '_manifests/revisions/sha256');
-  if (!existsSync(dir)) return [];
-  const out: Stored[] = [];
-  for (const hex of readdirSync(dir).sort()) {
-    const data = join(v2, 'blobs/sha256', hex.slice(0, 2), hex, 'data');
-    if (!existsSync(data)) continue;
-    const bytes = readFileSync(data);
-    try {
-      out.push({ digest: `sha256:${hex}`, bytes, json: JSON.parse(bytes.toString('utf8')) as Record<string, unknown> });
-    } catch {
-      // not JSON: not a manifest with a subject
-    }
-  }
-  return out;
-}
-
-function descriptorOf(m: Stored): Record<string, unknown> {
+function referrerDescriptor(m: StoredManifest): Record<string, unknown> {
   const config = m.json.config as { mediaType?: string } | undefined;
   const d: Record<string, unknown> = {
-    mediaType: m.json.mediaType ?? 'application/vnd.oci.image.manifest.v1+json',
+    mediaType: m.json.mediaType ?? OCI_MANIFEST,
     digest: m.digest,
     size: m.bytes.length,
     artifactType: m.json.artifactType ?? config?.mediaType,
@@ -64,30 +40,32 @@ function descriptorOf(m: Stored): Record<string, unknown> {
 export async function startReferrersStandIn(reg: RunningRegistry, opts: StandInOptions = {}): Promise<ReferrersStandIn> {
   const pageSize = opts.pageSize ?? 100;
   let answered = 0;
-  const proxy = await startProxy(reg.url, (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    const m = /^\/v2\/(.+)\/referrers\/(sha256:[a-f0-9]{64})$/.exec(url.pathname);
-    if (!m || req.method !== 'GET') return false;
-    answered++;
-    const [, repo, subject] = m;
-    const artifactType = url.searchParams.get('artifactType');
-    const useFilter = artifactType !== null && opts.filter !== false;
-    const all = storedManifests(reg, repo)
-      .filter((s) => (s.json.subject as { digest?: string } | undefined)?.digest === subject)
-      .map(descriptorOf)
-      .filter((d) => !useFilter || d.artifactType === artifactType);
-    const start = Number(url.searchParams.get('page') ?? '0');
-    const page = all.slice(start * pageSize, (start + 1) * pageSize);
-    const headers: Record<string, string> = { 'content-type': 'application/vnd.oci.image.index.v1+json' };
-    if (useFilter) headers['oci-filters-applied'] = 'artifactType';
-    if ((start + 1) * pageSize < all.length) {
-      const next = new URLSearchParams(url.searchParams);
-      next.set('page', String(start + 1));
-      headers.link = `</v2/${repo}/referrers/${subject}?${next}>; rel="next"`;
-    }
-    res.writeHead(200, headers);
-    res.end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: page }));
-    return true;
+  const proxy = await startProxy(reg.url, {
+    answer: (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://stand-in');
+      const m = /^\/v2\/(.+)\/referrers\/(sha256:[a-f0-9]{64})$/.exec(url.pathname);
+      if (!m || req.method !== 'GET') return false;
+      answered++;
+      const [, repo, subject] = m;
+      const artifactType = url.searchParams.get('artifactType');
+      const useFilter = artifactType !== null && opts.filter !== false;
+      const all = storedManifests(reg, repo)
+        .filter((s) => (s.json.subject as { digest?: string } | undefined)?.digest === subject)
+        .map(referrerDescriptor)
+        .filter((d) => !useFilter || d.artifactType === artifactType);
+      const start = Number(url.searchParams.get('page') ?? '0');
+      const page = all.slice(start * pageSize, (start + 1) * pageSize);
+      const headers: Record<string, string> = { 'content-type': OCI_INDEX };
+      if (useFilter) headers['oci-filters-applied'] = 'artifactType';
+      if ((start + 1) * pageSize < all.length) {
+        const next = new URLSearchParams(url.searchParams);
+        next.set('page', String(start + 1));
+        headers.link = `</v2/${repo}/referrers/${subject}?${next}>; rel="next"`;
+      }
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: page }));
+      return true;
+    },
   });
   Object.defineProperty(proxy, 'referrerRequests', { get: () => answered });
   return proxy as ReferrersStandIn;

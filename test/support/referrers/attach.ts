@@ -5,14 +5,13 @@
  * through the referrers API, or through the fallback index tag `sha256-<hex>` when asked).
  */
 import type { RunningRegistry } from '../registry/start';
-import { jsonBytes, sha256 } from '../images/image';
+import { sha256 } from '../digest';
+import { buildIndex, buildManifest, descriptorOf, jsonBytes, type Descriptor } from '../images/image';
+import { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../images/media-types';
 import { seedClient } from '../images/seed-client';
 import { cosignPayload, signBytes, type KeylessCert, type TestKey } from './signing';
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const EMPTY = { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2 };
+const EMPTY = descriptorOf('application/vnd.oci.empty.v1+json', Buffer.from('{}'));
 
 /** The image a referrer is attached to. */
 export interface Subject {
@@ -36,6 +35,8 @@ export interface Attached {
   tag: string | null;
 }
 
+const layerDescriptor = (l: AttachedLayer): Descriptor => descriptorOf(l.mediaType, l.bytes, l.annotations ? { annotations: l.annotations } : {});
+
 const tagOf = (subject: string, suffix?: string): string => `${subject.replace(':', '-')}${suffix ? `.${suffix}` : ''}`;
 
 /** Pushes a cosign-style manifest (a config listing the layers' digests) under `sha256-<hex>.<suffix>`. */
@@ -51,13 +52,7 @@ export async function attachCosignTag(reg: RunningRegistry, repo: string, subjec
     rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.bytes)) },
   });
   await client.putBlob(repo, sha256(config), config);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: { mediaType: OCI_CONFIG, size: config.length, digest: sha256(config) },
-    layers: layers.map((l) => ({ mediaType: l.mediaType, size: l.bytes.length, digest: sha256(l.bytes), ...(l.annotations ? { annotations: l.annotations } : {}) })),
-  };
-  const bytes = Buffer.from(JSON.stringify(manifest));
+  const bytes = Buffer.from(JSON.stringify(buildManifest('oci', descriptorOf(OCI_CONFIG, config), layers.map(layerDescriptor))));
   const tag = tagOf(subject, suffix);
   await client.putManifest(repo, tag, OCI_MANIFEST, bytes);
   return { digest: sha256(bytes), bytes, mediaType: OCI_MANIFEST, tag };
@@ -84,15 +79,11 @@ export async function attachArtifact(
   const client = seedClient(reg);
   await client.putBlob(repo, EMPTY.digest, Buffer.from('{}'));
   for (const l of layers) await client.putBlob(repo, sha256(l.bytes), l.bytes);
-  const manifest: Record<string, unknown> = {
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
+  const manifest = buildManifest('oci', EMPTY, layers.map(layerDescriptor), {
     artifactType,
-    config: EMPTY,
-    layers: layers.map((l) => ({ mediaType: l.mediaType, size: l.bytes.length, digest: sha256(l.bytes), ...(l.annotations ? { annotations: l.annotations } : {}) })),
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-  };
-  if (opts.annotations) manifest.annotations = opts.annotations;
+    annotations: opts.annotations,
+  });
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = sha256(bytes);
   await client.putManifest(repo, digest, OCI_MANIFEST, bytes);
@@ -101,11 +92,11 @@ export async function attachArtifact(
 }
 
 /** Adds a descriptor to the subject's fallback index (`sha256-<hex>`), as a client must on a registry without the API. */
-export async function addToFallbackIndex(reg: RunningRegistry, repo: string, subject: string, descriptor: Record<string, unknown>): Promise<void> {
+export async function addToFallbackIndex(reg: RunningRegistry, repo: string, subject: string, descriptor: Descriptor): Promise<void> {
   const client = seedClient(reg);
   const tag = tagOf(subject);
   const res = await client.request(repo, `/v2/${repo}/manifests/${tag}`, { headers: { accept: OCI_INDEX } });
   const prior = res.status === 200 ? ((await res.json()) as { manifests: unknown[] }).manifests : (await res.text(), []);
-  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...prior, descriptor] }));
+  const bytes = Buffer.from(JSON.stringify(buildIndex('oci', [...(prior as Descriptor[]), descriptor])));
   await client.putManifest(repo, tag, OCI_INDEX, bytes);
 }

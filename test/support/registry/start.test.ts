@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent, fetch } from 'undici';
 import { existsSync } from 'node:fs';
-import { registryGarbageCollect, startRegistry, type RunningRegistry } from './start';
-import { basicAuth, pushImage, seedClient } from '../images/push';
+import { startRegistry, type RunningRegistry } from './start';
+import { pushImage } from '../images/push';
+import { registryGarbageCollect } from './garbage-collect';
+import { basicAuth, seedClient } from '../images/seed-client';
 
 const started: RunningRegistry[] = [];
 afterAll(async () => {

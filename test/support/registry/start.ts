@@ -1,3 +1,4 @@
+/** Starts a real docker-registry (distribution 2.8) for a test: open, htpasswd, TLS or token auth, on a free loopback port. */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -269,17 +270,4 @@ async function spawnAndWait(bin: string, configPath: string, url: string, dispat
   await waitExit(child);
   live.delete(child);
   return { error: new Error(`docker-registry did not answer ${url}/v2/ within 15 s; its output:\n${buf}`), logs: buf };
-}
-
-/** Runs `docker-registry garbage-collect CONFIG` (with --delete-untagged when asked) and returns its output. */
-export async function registryGarbageCollect(reg: RunningRegistry, opts: { deleteUntagged?: boolean } = {}): Promise<string> {
-  const args = ['garbage-collect', reg.configPath];
-  if (opts.deleteUntagged) args.splice(1, 0, '--delete-untagged');
-  try {
-    const { stdout, stderr } = await promisify(execFile)(REGISTRY_BIN, args, { maxBuffer: 64 << 20 });
-    return stdout + stderr;
-  } catch (err) {
-    const e = err as { stderr?: string; stdout?: string };
-    throw new Error(`docker-registry garbage-collect failed: ${String(err)}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
-  }
 }

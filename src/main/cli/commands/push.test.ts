@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../../test/support/registry/start';
 import { buildArchive } from '../../../../test/support/archives/archive';
-import { readBack, tagsOf } from '../../../../test/support/engine/push';
 import { parsePushArgs, progressLine, runPushCommand, splitDestination } from './push';
+import { readBack, tagsOf } from '../../../../test/support/registry/read-back';
 
 let reg: RunningRegistry;
 let dir: string;
