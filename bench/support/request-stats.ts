@@ -1,4 +1,4 @@
-import type { ProxiedRequest } from '../../test/support/proxy/proxy';
+import type { ProxiedRequest } from '../../test/support/proxy/request';
 /** Reading the proxy's log: which requests were tag details, for which tags. */
 
 /** Requests of one phase, by kind, with the tag-detail part broken out. */

@@ -16,8 +16,9 @@ import { ContentsEngine, IMAGE_FILES, type OpenProgress } from './engine';
 import { readText } from './files-out';
 import { registryImage } from './image-source';
 import { saveToDisk } from './save';
-import { cutDownloadOnce, startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { pushLayers } from '../../../test/support/images/push';
+import { cutDownloadOnce } from '../../../test/support/proxy/request';
 
 const FILES = 400;
 const PAYLOAD = pseudoRandom(6 * 1024 * 1024, 'registry-layers');

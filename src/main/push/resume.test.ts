@@ -6,9 +6,10 @@ import { startRegistry, type RunningRegistry } from '../../../test/support/regis
 import { buildArchive } from '../../../test/support/archives/archive';
 import { CHUNK_SIZE } from './blob-push';
 import { pushTo } from '../../../test/support/engine/push';
-import { nthChunk, startProxy, type FaultRule, type TestProxy } from '../../../test/support/proxy/proxy';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { openUploads, uploadFolders } from '../../../test/support/registry/storage';
 import { readBack, resentBytes, tagsOf } from '../../../test/support/registry/read-back';
+import { nthChunk, type FaultRule } from '../../../test/support/proxy/request';
 
 let reg: RunningRegistry;
 let dir: string;

@@ -8,6 +8,7 @@ import { login, mintLoginUrl } from './web-session';
 /** The CSP both shells send with the renderer, for specs that check what a shell served. */
 export { RENDERER_CSP } from '../../../src/main/web/static-files';
 
+/** A running `berth serve`. */
 export interface RunningApp {
   /** `http://127.0.0.1:PORT` */
   origin: string;

@@ -19,8 +19,10 @@ export interface ArchiveLayer {
   compression?: LayerCompression;
 }
 
+/** Legacy `docker save`, Docker 25+ (OCI layout plus manifest.json), or an OCI archive. */
 export type ArchiveLayout = 'docker-legacy' | 'docker-oci' | 'oci';
 
+/** One image to put in an archive. */
 export interface ArchiveImage {
   /** RepoTags as written (`app:1`, `docker.io/library/app:1`); null or [] for an untagged image. */
   tags?: string[] | null;
@@ -29,6 +31,7 @@ export interface ArchiveImage {
   created?: string;
 }
 
+/** What archive to build, and what to break in it. */
 export interface BuildArchiveOptions {
   layout: ArchiveLayout;
   images: ArchiveImage[];
@@ -61,6 +64,7 @@ export interface BuildArchiveOptions {
   wrongDiffId?: boolean;
 }
 
+/** What an image in a built archive is, to compare with what the reader finds. */
 export interface BuiltImage {
   tags: string[];
   configDigest: string;
@@ -84,6 +88,7 @@ export interface BuiltImage {
   layerEntries: string[];
 }
 
+/** A built archive: where, its images, its entries. */
 export interface BuiltArchive {
   /** Where it was written ('' for archiveBytes). */
   path: string;

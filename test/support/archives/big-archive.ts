@@ -12,6 +12,7 @@ import { buildConfig } from '../images/image';
 /** Directories tried in order until four layers exist; the sizes add up to about 1.8 GB here. */
 const CANDIDATES = ['usr/lib/x86_64-linux-gnu', 'usr/share', 'usr/lib/chromium', 'usr/lib/gcc', 'usr/lib/jvm', 'usr/lib/llvm-14', 'usr/lib/python3'];
 
+/** The cached archive and its layers. */
 export interface BigArchive {
   path: string;
   size: number;

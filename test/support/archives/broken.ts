@@ -9,6 +9,7 @@ import { hexOf, sha256 } from '../digest';
 import { writeTar } from '../images/tar';
 import { buildArchive, type BuiltArchive } from './archive';
 
+/** Every way an archive can be broken that openArchive (or the push) must name. */
 export type BrokenKind =
   | 'not-tar'
   | 'empty'

@@ -2,9 +2,9 @@
  * The one layer builder of test code: a tar of entries (see tar.ts), stored as is, gzip, or
  * behind the zstd magic; and the deterministic pseudo-random bytes test layers are filled with.
  */
-import { createCipheriv, createHash } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { sha256 } from '../digest';
+import { hexOf, sha256 } from '../digest';
 import { ociLayerType, type LayerCompression } from './media-types';
 import { L, tarBytes, type TarEntry } from './tar';
 
@@ -37,7 +37,7 @@ export async function buildLayer(entries: TarEntry[], compression: LayerCompress
 /** Deterministic pseudo-random bytes (AES-256-CTR keystream): layers that do not compress, and differ per seed. */
 export function pseudoRandom(size: number, seed: string): Buffer {
   // AES-CTR over zeros: fast, and the same seed always gives the same bytes.
-  const key = createHash('sha256').update(seed).digest();
+  const key = Buffer.from(hexOf(sha256(seed)), 'hex');
   const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
   return Buffer.concat([cipher.update(Buffer.alloc(size)), cipher.final()]);
 }

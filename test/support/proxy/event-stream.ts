@@ -5,7 +5,8 @@
  * Origin rewritten to the server's own (its guard checks them).
  */
 import { WEB_EVENTS_PATH } from '../../../src/shared/api';
-import { startProxy, textFilter, type ProxiedRequest } from './proxy';
+import { startProxy, textFilter } from './proxy';
+import type { ProxiedRequest } from './request';
 
 /** A running event proxy. */
 export interface EventProxy {

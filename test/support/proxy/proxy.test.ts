@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../digest';
 import { seedClient } from '../images/seed-client';
 import { startRegistry, type RunningRegistry } from '../registry/start';
-import { cutDownloadOnce, startProxy, textFilter } from './proxy';
+import { startProxy, textFilter } from './proxy';
+import { cutDownloadOnce } from './request';
 
 let reg: RunningRegistry;
 const blob = Buffer.alloc(256 * 1024, 7);

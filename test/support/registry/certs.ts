@@ -1,3 +1,4 @@
+/** Certificates for tests, made with openssl: self-signed ones, a test CA, and leaves it signs (expired or for another host on demand). */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

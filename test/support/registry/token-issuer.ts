@@ -1,3 +1,4 @@
+/** A Docker token-auth issuer (the realm) for a test registry: RS256 JWTs with x5c, users, scopes, refresh tokens, injected failures. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createSign, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
