@@ -1,11 +1,11 @@
 /** "Delete …": shows every tag that goes with the digest before anything is deleted. */
 import { useQuery } from '@tanstack/react-query';
+import { isValidDigest } from '../../shared/reference';
 import type { DeleteResult } from '../../shared/types';
 import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
-import { isDigest } from '../image/queries';
 import { registryCheckQuery } from '../registries/queries';
 import { deletePlanQuery, useDeleteManifest } from './queries';
 
@@ -26,7 +26,7 @@ export function DeleteDialog(props: {
   const delError = del.error ? asBerthError(del.error) : null;
   const tagsChanged = delError?.code === 'TAGS_CHANGED';
 
-  const name = `${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+  const name = `${repository}${isValidDigest(reference) ? '@' : ':'}${reference}`;
   const p = plan.data;
   const confirm = () => {
     if (!p) return;
