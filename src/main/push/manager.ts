@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BerthError, toWireError } from '../../shared/errors';
+import { initialProgress } from '../../shared/push-phase';
 import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
 import type { PushJobInput } from './run';
 import type { FromWorker, PushWorkerData } from './worker-protocol';
@@ -30,10 +31,6 @@ interface Running {
 function defaultWorkerUrl(): URL {
   const candidates = [new URL('./push-worker.js', import.meta.url), new URL('../push-worker.js', import.meta.url)];
   return candidates.find((u) => u.protocol === 'file:' && existsSync(fileURLToPath(u))) ?? candidates[0];
-}
-
-function initialProgress(pushId: PushId): PushProgress {
-  return { pushId, phase: 'reading', layers: [], bytesDone: 0, bytesTotal: 0, rate: 0, eta: null };
 }
 
 /** Starts, tracks and cancels pushes. */
