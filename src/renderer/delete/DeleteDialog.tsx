@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { isValidDigest } from '../../shared/reference';
 import type { DeleteResult } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
@@ -90,14 +91,9 @@ export function DeleteDialog(props: {
           </>
         )}
         {delError && (
-          <div className="inline-error" role="alert" data-testid="delete-error">
-            <span>
-              {tagsChanged
-                ? `${delError.message} The list above is up to date now.`
-                : delError.message}
-            </span>{' '}
-            <code className="error-code">{delError.code}</code>
-          </div>
+          <ErrorNote error={delError} testId="delete-error">
+            {tagsChanged ? `${delError.message} The list above is up to date now.` : delError.message}
+          </ErrorNote>
         )}
       </div>
       <div className="form-actions">
