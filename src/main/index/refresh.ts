@@ -12,7 +12,7 @@ import type { RegistryClient } from '../registry/client';
 import { mapLimit } from '../registry/limiter';
 import { fetchBlobBytes, fetchManifest, headManifest } from '../registry/manifest';
 import { DOCKER_SCHEMA1_SIGNED, manifestMediaType } from '../registry/media-types';
-import { isValidTag } from '../registry/reference';
+import { isValidTag } from '../../shared/reference';
 import { BackgroundLane } from './lane';
 import { emptyRepo, type RepoState } from './model';
 import { applyConfig, opaqueRecord, recordFromManifest, type ManifestRecord } from './record';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
-import { isValidDigest } from '../registry/reference';
+import { isValidDigest } from '../../shared/reference';
 import type { ContentStore } from '../store/content-store';
 import { encodeRecord, type Line } from './codec';
 import { Journal } from './journal';

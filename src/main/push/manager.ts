@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { BerthError, toWireError } from '../../shared/errors';
+import { initialProgress } from '../../shared/push-phase';
 import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
 import { makeSpoolDir } from '../archive/temp-root';
 import type { PushJobInput } from './run';
@@ -27,10 +28,6 @@ interface Running {
   /** Cancel was asked for before the worker started. */
   cancelled?: boolean;
   done: Promise<void>;
-}
-
-function initialProgress(pushId: PushId): PushProgress {
-  return { pushId, phase: 'reading', layers: [], bytesDone: 0, bytesTotal: 0, rate: 0, eta: null };
 }
 
 /** Starts, tracks and cancels pushes. */

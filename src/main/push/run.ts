@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { BerthError, toWireError } from '../../shared/errors';
+import { outcomePhase } from '../../shared/push-phase';
 import type { PushOutcome, PushProgress, PushRequest, PushedTag } from '../../shared/types';
 import { openArchive } from '../archive/index';
 import type { OpenedArchive } from '../archive/types';
@@ -215,8 +216,9 @@ export async function runPush(
     inner.abort();
     await Promise.all([...open].map((s) => s.cancel()));
     await cache?.save().catch(() => undefined);
-    tracker.finish(wasCancelled ? 'cancelled' : 'failed');
-    return outcome(wasCancelled ? cancelled() : policy.explain(err));
+    const out = outcome(wasCancelled ? cancelled() : policy.explain(err));
+    tracker.finish(outcomePhase(out));
+    return out;
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort);
     if (graceTimer) clearTimeout(graceTimer);

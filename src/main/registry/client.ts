@@ -16,7 +16,7 @@ import { Limiter } from './limiter';
 import { connectorFor } from './tls';
 import { parseRateLimit } from './rate-limit';
 import type { RateLimit } from '../../shared/connection-types';
-import { isLoopbackHost } from './reference';
+import { isLoopbackHost } from '../../shared/reference';
 import type { RegistryConfig, RegistryRequest, RegistryResponse, Scope } from './types';
 
 /** Transport knobs; defaults follow the issue (connect 10 s, headers 30 s). */

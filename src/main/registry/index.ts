@@ -1,18 +1,7 @@
 /** The registry engine's public surface: client, references, browse, manifests, summaries, delete, doctor. */
 export { RegistryClient, type ClientOptions, type LearnedScheme, type ProbeResult } from './client';
 export { readText, bodyText, mapFailure } from './responses';
-export {
-  parseReference,
-  registryConfigFromInput,
-  isLoopbackHost,
-  isValidDigest,
-  isValidRepository,
-  isValidTag,
-  canonicalHost,
-  DOCKER_HUB_HOST,
-  DOCKER_HUB_API,
-  type ParsedReference,
-} from './reference';
+export { parseReference, registryConfigFromInput, canonicalHost, type ParsedReference } from './reference';
 export { checkRegistry, emptyCheck } from './check';
 export { listRepositories, listAllRepositories, listTags, listAllTags } from './browse';
 export { fetchManifest, headManifest, fetchBlobBytes, digestOf, readCapped, type FetchedManifest } from './manifest';

@@ -7,7 +7,7 @@ import { BerthError } from '../../shared/errors';
 import type { RegistryClient } from './client';
 import { mapFailure } from './responses';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, manifestMediaType, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED } from './media-types';
-import { isValidDigest, isValidRepository, isValidTag } from './reference';
+import { isValidDigest, isValidRepository, isValidTag } from '../../shared/reference';
 import type { RegistryResponse } from './types';
 
 /** A fetched manifest: its digest (verified), media type, exact bytes and parsed JSON. */

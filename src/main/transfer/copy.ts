@@ -13,7 +13,7 @@ import type { RegistryClient } from '../registry/client';
 import { assertRepository, fetchManifest } from '../registry/manifest';
 import { OCI_INDEX } from '../registry/media-types';
 import { fetchFallbackIndex } from '../registry/referrers';
-import { isValidTag } from '../registry/reference';
+import { isValidTag } from '../../shared/reference';
 import type { ContentSource } from '../referrers/content';
 import { copyBlob, type BlobCopyContext, type BlobOutcome } from './blob-copy';
 import { resolveGraph, type GraphManifest, type PlatformChoice } from './graph';

@@ -4,6 +4,7 @@
  * https://github.com/opencontainers/image-spec/blob/main/image-layout.md
  */
 import { createHash } from 'node:crypto';
+import { DOCKER_HUB_HOST, isDockerHub, withHubLibrary } from '../../shared/reference';
 import type { Descriptor } from '../../shared/types';
 import { isAttestation, readImageManifest } from '../registry/image-config';
 import { isImageType, OCI_INDEX } from '../registry/media-types';
@@ -51,10 +52,10 @@ export interface ArchiveName {
 
 /** The name for `repository` on `host` with `tag`. */
 export function archiveName(host: string, repository: string, tag: string | null): ArchiveName {
-  const hub = host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io';
+  const hub = isDockerHub(host);
   const name = hub ? repository.replace(/^library\//, '') : `${host}/${repository}`;
   if (tag === null) return { name, tag, full: null };
-  return { name, tag, full: hub ? `docker.io/${repository.includes('/') ? repository : `library/${repository}`}:${tag}` : `${name}:${tag}` };
+  return { name, tag, full: hub ? `${DOCKER_HUB_HOST}/${withHubLibrary(repository, host)}:${tag}` : `${name}:${tag}` };
 }
 
 /** `index.json`: the root under its tag, and every tag-schema manifest under its own tag. */

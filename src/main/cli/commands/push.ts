@@ -5,6 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { BerthError, toWireError, type WireError } from '../../../shared/errors';
+import { outcomePhase } from '../../../shared/push-phase';
 import type { Compression, PushOutcome, PushProgress, PushRequest } from '../../../shared/types';
 import { configFor } from '../target';
 import { runPush } from '../../push/run';
@@ -144,6 +145,6 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
     for (const t of outcome.pushed) io.stdout.write(`pushed ${registry.host}/${t.repository}:${t.tag} ${t.digest}\n`);
     if (!outcome.ok) printError(io, false, outcome.error!);
   }
-  if (outcome.ok) return 0;
-  return outcome.error?.code === 'CANCELLED' ? 130 : 1;
+  const exitCodes = { done: 0, cancelled: 130, failed: 1 } as const;
+  return exitCodes[outcomePhase(outcome)];
 }
