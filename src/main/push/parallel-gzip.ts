@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { constants, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
 import { loadFastGzip } from '../../../native/fast-gzip/index';
+import { Limiter } from '../../shared/limiter';
 
 /**
  * Bytes of input per independently compressed block. Measured on bench/push (1.89 GB, libdeflate):
@@ -33,19 +34,7 @@ export type GzipEngine = 'libdeflate' | 'zlib';
  * Process-wide cap on blocks being compressed: one per core. Every stream shares it, so the libuv
  * pool (4 threads) always keeps threads free for the file reads that feed the compressors.
  */
-const slots = { free: Math.max(1, availableParallelism()), waiting: [] as (() => void)[] };
-
-async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (slots.free > 0) slots.free--;
-  else await new Promise<void>((resolve) => slots.waiting.push(resolve));
-  try {
-    return await fn();
-  } finally {
-    const next = slots.waiting.shift();
-    if (next) next();
-    else slots.free++;
-  }
-}
+const slots = new Limiter(Math.max(1, availableParallelism()));
 
 function deflateBlock(block: Buffer, dictionary: Buffer | undefined, level: number): Promise<Buffer> {
   // memLevel 9: a few percent faster than the default 8 at level 1, same output size.
@@ -137,7 +126,7 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: Paralle
   let used = 0;
 
   const launch = (block: Buffer): void => {
-    const out = withSlot(() => f.block(block));
+    const out = slots.run(() => f.block(block));
     // A rejection is observed when the block is awaited; avoid an unhandled-rejection warning meanwhile.
     out.catch(() => undefined);
     inflight.push({ out, block });
