@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
-import { readOwnJsonFile, writeFileAtomic } from '../credentials/json-file';
+import { readOwnJsonFile, writeFileAtomic } from '../profiles/json-file';
 import { isValidRepository } from '../registry/reference';
 import type { SavedKey } from './types';
 import { parsePublicKey, type VerifyKey } from './verify';

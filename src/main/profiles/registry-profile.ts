@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { RegistryId, RegistryInput, TlsInfo, TlsSettings } from '../../shared/types';
-import type { Profile } from '../credentials/profile-store';
+import type { Profile } from './profile-store';
 import { DOCKER_HUB_HOST, isValidRepository, registryConfigFromInput } from '../registry/index';
 
 const arg = (message: string) => new BerthError('INVALID_ARGUMENT', message);

@@ -1,8 +1,7 @@
 /**
  * Saved registries ("profiles"), in the user's order, in `registries.json` in the app's data
  * folder. No secret is ever written here (see secret-store.ts). On first start the list holds
- * the registry local setups already name: `REGISTRY_URL` (`REGISTRY_INSECURE=true` allowing
- * http), else `http://localhost:5000`, the address of the project's compose file.
+ * the registry local setups already name (service/settings.ts reads which).
  */
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
@@ -27,17 +26,13 @@ interface ProfilesFile {
   registries: Profile[];
 }
 
-/** The address compose files and tutorials use for a local registry. */
-export const DEFAULT_REGISTRY_URL = 'http://localhost:5000';
-
-/** The profile a first start begins with, from the environment local registry setups use. */
-export function firstStartProfile(env: NodeJS.ProcessEnv = process.env): Omit<Profile, 'id'> {
-  const url = env.REGISTRY_URL?.trim() || DEFAULT_REGISTRY_URL;
+/** The profile a first start begins with: the registry the settings name (REGISTRY_URL, else localhost:5000). */
+export function firstStartProfile(first: { url: string; insecure: boolean }): Omit<Profile, 'id'> {
   return {
     name: '',
-    url,
+    url: first.url,
     auth: 'auto',
-    insecure: /^(1|true|yes)$/i.test(env.REGISTRY_INSECURE?.trim() ?? ''),
+    insecure: first.insecure,
     tls: { mode: 'verify' },
     pinnedRepositories: [],
   };
