@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { constants, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
 import { loadFastGzip } from '../../../native/fast-gzip/index';
 import { Limiter } from '../../shared/limiter';
+import { ChunkPool, rechunk } from '../registry/upload-chunks';
 
 /**
  * Bytes of input per independently compressed block. Measured on bench/push (1.89 GB, libdeflate):
@@ -121,9 +122,7 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: Paralle
   const inflight: { out: Promise<Buffer>; block: Buffer }[] = [];
   // Recycled input blocks: otherwise every block is fresh external memory that lingers until V8's
   // next GC, and RSS grows by tens of MB while gigabytes stream through.
-  const spare: Buffer[] = [];
-  let fill: Buffer = Buffer.allocUnsafe(blockSize);
-  let used = 0;
+  const pool = new ChunkPool(blockSize);
 
   const launch = (block: Buffer): void => {
     const out = slots.run(() => f.block(block));
@@ -134,29 +133,18 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: Paralle
   const next = async (): Promise<Buffer> => {
     const { out, block } = inflight.shift()!;
     const result = await out;
-    if (f.reusable && block.length === blockSize) spare.push(block);
+    if (f.reusable) pool.put(block);
     return result;
   };
 
   if (f.head) yield f.head;
   try {
-    for await (const chunk of source) {
-      f.update(chunk);
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(blockSize - used, chunk.length - off);
-        chunk.copy(fill, used, off, off + n);
-        used += n;
-        off += n;
-        if (used === blockSize) {
-          launch(fill);
-          used = 0;
-          while (inflight.length >= parallel) yield await next();
-          fill = spare.pop() ?? Buffer.allocUnsafe(blockSize);
-        }
-      }
+    // rechunk takes its next block from the pool only after this loop's body, so a block freed meanwhile is reused.
+    for await (const block of rechunk(source, blockSize, pool)) {
+      f.update(block);
+      launch(block);
+      while (inflight.length >= parallel) yield await next();
     }
-    if (used > 0) launch(fill.subarray(0, used));
     while (inflight.length) yield await next();
   } finally {
     inflight.length = 0;
