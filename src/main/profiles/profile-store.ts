@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { AuthMode, RegistryId, TlsSettings } from '../../shared/types';
-import { readOwnJsonFile, writeFileAtomic } from './json-file';
+import { QueuedJsonFile, readOwnJsonFile } from './json-file';
 
 /** One saved registry as written to disk. */
 export interface Profile {
@@ -45,14 +45,16 @@ export function newRegistryId(): RegistryId {
 
 /** The saved registries, in memory and (when `path` is set) on disk after every change. */
 export class ProfileStore {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly file: QueuedJsonFile | null;
 
   private constructor(
-    private readonly path: string | null,
+    path: string | null,
     private profiles: Profile[],
     /** Where an unreadable registries.json was moved to on this start, if one was. */
     readonly setAside?: string,
-  ) {}
+  ) {
+    this.file = path ? new QueuedJsonFile(path, 0o600) : null;
+  }
 
   /** Reads `path`; a missing file means first start: the list begins with `seed` (when given). */
   static async open(path: string, seed?: Omit<Profile, 'id'>): Promise<ProfileStore> {
@@ -104,13 +106,8 @@ export class ProfileStore {
     await this.save();
   }
 
-  /** Writes are queued so two quick changes never interleave on disk. */
-  private save(): Promise<void> {
-    if (!this.path) return Promise.resolve();
-    const path = this.path;
-    const text = `${JSON.stringify({ version: 1, registries: this.profiles } satisfies ProfilesFile, null, 2)}\n`;
-    this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(path, text, 0o600));
-    return this.chain;
+  private async save(): Promise<void> {
+    await this.file?.write({ version: 1, registries: this.profiles } satisfies ProfilesFile);
   }
 }
 
