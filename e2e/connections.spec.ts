@@ -119,9 +119,9 @@ test('edit, reorder and remove are saved across a reload', async ({ page, app: _
   const edit = page.getByRole('dialog', { name: 'Edit Alpha' });
   await expect(edit.getByLabel('Registry URL')).toHaveValue(alpha.url);
   await edit.getByLabel('Name', { exact: true }).fill('Alpha renamed');
-  // Password mode says where the password would be kept (the web shell: a file, not encrypted).
+  // Password mode says where the password would be kept (the web shell has no keychain: a file, not encrypted).
   await edit.getByRole('radio', { name: 'Username and password' }).check();
-  await expect(edit.getByTestId('secret-storage')).toContainText('readable only by you (not encrypted: this is the web shell)');
+  await expect(edit.getByTestId('secret-storage')).toContainText('readable only by you (not encrypted: no system keychain is in use)');
   await shot(page, 'connections-04a-edit-password');
   await edit.getByRole('radio', { name: 'Anonymous' }).check();
   await shot(page, 'connections-04-edit-dialog');

@@ -12,7 +12,7 @@ mkdirSync(reports, { recursive: true });
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 const steps = [
-  { name: 'typecheck', cmd: [npx, 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'typecheck', cmd: [process.execPath, resolve(root, 'scripts/typecheck.mjs')] },
   { name: 'lint', cmd: [npx, 'eslint', '.'] },
   { name: 'build', cmd: [npx, 'electron-vite', 'build'] },
   {

@@ -70,9 +70,9 @@ test('the desktop window is hardened, lists the default registry and pushes an a
     require: typeof (globalThis as { require?: unknown }).require,
     process: typeof (globalThis as { process?: unknown }).process,
     module: typeof (globalThis as { module?: unknown }).module,
-    shell: window.berth.shell,
+    fileIntake: window.berth.fileIntake,
   }));
-  expect(world).toEqual({ require: 'undefined', process: 'undefined', module: 'undefined', shell: 'electron' });
+  expect(world).toEqual({ require: 'undefined', process: 'undefined', module: 'undefined', fileIntake: 'path' });
   // The CSP header on the app:// protocol (checklist 7).
   const csp = await app.evaluate(async ({ net }) => (await net.fetch('app://berth/index.html')).headers.get('content-security-policy'));
   expect(csp).toBe(RENDERER_CSP);

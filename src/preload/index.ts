@@ -3,10 +3,9 @@
  * list — named functions only, never `ipcRenderer` itself (Electron security checklist 20).
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { API_METHODS, EVENT_NAMES, ipcChannel, type BerthClient, type BerthEvents, type EventName } from '../shared/api';
+import { API_METHODS, EVENT_NAMES, eventChannel, ipcChannel, REGISTER_PATH_CHANNEL, type BerthClient, type BerthEvents, type EventName } from '../shared/api';
 import type { Result } from '../shared/errors';
 import type { FileInfo } from '../shared/types';
-import { eventChannel, REGISTER_PATH_CHANNEL } from './channels';
 
 const KNOWN_EVENTS = new Set<string>(EVENT_NAMES);
 
@@ -32,7 +31,7 @@ const api = {
     if (result.ok) onProgress?.(file.size, file.size);
     return result;
   },
-  shell: 'electron',
+  fileIntake: 'path',
 } as BerthClient;
 
 contextBridge.exposeInMainWorld('berth', api);

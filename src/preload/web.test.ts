@@ -35,7 +35,7 @@ describe('web bridge', () => {
   it('offers every contract method and says it is the web shell', () => {
     const client = createWebClient();
     for (const m of API_METHODS) expect(typeof client[m], m).toBe('function');
-    expect(client.shell).toBe('web');
+    expect(client.fileIntake).toBe('upload');
     expect(typeof client.on).toBe('function');
     expect(typeof client.registerFile).toBe('function');
   });

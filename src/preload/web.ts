@@ -148,7 +148,7 @@ function upload(file: File, onProgress?: (sent: number, total: number) => void):
 export function createWebClient(): BerthClient {
   const methods = Object.fromEntries(API_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]));
   const hub = eventHub();
-  return { ...methods, on: hub.on, onResync: hub.onResync, registerFile: upload, shell: 'web' } as BerthClient;
+  return { ...methods, on: hub.on, onResync: hub.onResync, registerFile: upload, fileIntake: 'upload' } as BerthClient;
 }
 
 /** Defines `window.berth` for the renderer when it runs in a browser (no Electron preload). */

@@ -144,12 +144,19 @@ export type BerthClient = { [K in ApiMethod]: Promised<BerthApi[K]> } & {
    * `webUtils.getPathForFile` in the preload; the web shell streams the bytes to the host first.
    */
   registerFile(file: File, onProgress?: (sent: number, total: number) => void): Promise<Result<FileInfo>>;
-  /** Which shell runs the renderer, for wording only ("drop" vs "upload"). */
-  readonly shell: 'electron' | 'web';
+  /**
+   * How `registerFile` hands a file over, for wording only: by its `path` on this machine, or as an
+   * `upload` of its bytes to the host. The renderer never learns which shell runs it.
+   */
+  readonly fileIntake: 'path' | 'upload';
 };
 
 /** IPC channel names (Electron) and URL paths (web) derived from one place. */
 export const ipcChannel = (method: ApiMethod | 'registerPath'): string => `berth:${method}`;
+/** IPC channel on which main sends one BerthEvent to the window. */
+export const eventChannel = (event: EventName): string => `berth:event:${event}`;
+/** IPC channel that turns a dropped file's path into a handle. */
+export const REGISTER_PATH_CHANNEL = ipcChannel('registerPath');
 export const webPath = (method: ApiMethod): string => `/api/${method}`;
 export const WEB_EVENTS_PATH = '/api/events';
 export const WEB_UPLOAD_PATH = '/api/upload';

@@ -6,7 +6,8 @@
  */
 import type { CleanupDigest, CleanupDigestResult, CleanupPlan, CleanupProgress, CleanupResult } from '../../shared/cleanup-types';
 import { BerthError, toWireError, type ErrorCode, type WireError } from '../../shared/errors';
-import { deleteDigest, headManifest, isValidDigest, isValidRepository, type RegistryClient } from '../registry';
+import { isValidDigest, isValidRepository } from '../../shared/reference';
+import { deleteDigest, headManifest, type RegistryClient } from '../registry';
 import { SNAPSHOT_MAX_AGE_MS, takeSnapshot, unexpectedTags, type TagSnapshot } from './snapshot';
 
 /** Options of applyCleanup. */

@@ -30,7 +30,7 @@ describe('registry key normalisation (Docker ConvertToHostname)', () => {
   });
 
   it('folds Docker Hub names and case', () => {
-    for (const k of ['https://index.docker.io/v1/', 'index.docker.io', 'registry-1.docker.io', 'docker.io', 'https://registry-1.docker.io']) {
+    for (const k of ['https://index.docker.io/v1/', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'docker.io', 'https://registry-1.docker.io']) {
       expect(normaliseRegistryKey(k)).toBe('docker.io');
     }
     expect(normaliseRegistryKey('GHCR.io')).toBe('ghcr.io');

@@ -6,12 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { BerthError } from '../../shared/errors';
+import { DOCKER_HUB_HOST } from '../../shared/reference';
+import { canonicalHost } from '../registry/reference';
 
 /** Docker Hub's canonical `auths` key and the server URL its credential helpers store under. */
 export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
-
-/** Hostnames that all mean Docker Hub (normalised to `docker.io`). */
-const HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
 /** One entry of `auths` as written by `docker login` / `podman login`. */
 export interface AuthEntry {
@@ -50,13 +49,7 @@ export function convertToHostname(key: string): string {
 
 /** A registry key or host as Berth compares them: hostname lower-cased, Docker Hub's aliases folded to `docker.io`. */
 export function normaliseRegistryKey(key: string): string {
-  const host = convertToHostname(key).toLowerCase();
-  return HUB_HOSTS.has(host) ? 'docker.io' : host;
-}
-
-/** True when `host` is Docker Hub under any of its names. */
-export function isDockerHub(host: string): boolean {
-  return normaliseRegistryKey(host) === 'docker.io';
+  return canonicalHost(convertToHostname(key));
 }
 
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (as the docker CLI). */
@@ -141,7 +134,7 @@ export function matchingAuthKeys(auths: Record<string, AuthEntry> | undefined, h
     if (hostLevelOnly && !/^https?:\/\//i.test(key) && key.includes('/')) return false;
     return normaliseRegistryKey(key) === want;
   });
-  const exact = isDockerHub(host) ? DOCKER_HUB_SERVER : host;
+  const exact = want === DOCKER_HUB_HOST ? DOCKER_HUB_SERVER : host;
   return keys.sort((a, b) => Number(b === exact) - Number(a === exact));
 }
 

@@ -3,7 +3,6 @@ export { lookupCredentials, type FoundCredentials, type LookupOptions } from './
 export {
   convertToHostname,
   normaliseRegistryKey,
-  isDockerHub,
   dockerConfigPath,
   tildePath,
   DOCKER_HUB_SERVER,

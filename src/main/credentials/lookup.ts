@@ -4,12 +4,12 @@
  */
 import { homedir } from 'node:os';
 import type { CredentialSource } from '../../shared/connection-types';
+import { isDockerHub } from '../../shared/reference';
 import {
   decodeAuthEntry,
   DOCKER_HUB_SERVER,
   dockerConfigPath,
   findCredHelper,
-  isDockerHub,
   matchingAuthKeys,
   readAuthFile,
   tildePath,

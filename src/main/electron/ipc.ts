@@ -4,9 +4,8 @@
  */
 import { isAbsolute } from 'node:path';
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, EVENT_NAMES, ipcChannel, type ApiMethod } from '../../shared/api';
+import { API_METHODS, EVENT_NAMES, eventChannel, ipcChannel, REGISTER_PATH_CHANNEL, type ApiMethod } from '../../shared/api';
 import { toWireError, type Result } from '../../shared/errors';
-import { eventChannel, REGISTER_PATH_CHANNEL } from '../../preload/channels';
 import { dispatch } from '../service/dispatch';
 import type { BerthService } from '../service/service';
 import { isTrustedSender } from './security';

@@ -4,7 +4,7 @@
  * hold them to the list without an Electron binary.
  */
 import { shell, type Session, type WebContents, type WebPreferences } from 'electron';
-import { isLoopbackHost } from '../registry/reference';
+import { isLoopbackHost } from '../../shared/reference';
 
 /** Scheme and host the renderer is served from (checklist 18: custom protocol instead of file://). */
 export const APP_SCHEME = 'app';

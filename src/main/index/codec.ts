@@ -3,7 +3,7 @@
  * repository states and the build state, turned to and from their in-memory form. Digests are
  * written as strings (the file must stay valid when the in-memory ids change between runs).
  */
-import { isValidDigest } from '../registry/reference';
+import { isValidDigest } from '../../shared/reference';
 import type { DigestTable } from './digests';
 import type { ManifestRecord, RecordKind } from './record';
 import { opaqueRecord } from './record';

@@ -9,7 +9,7 @@ import type { BuildLine, Line, RecordLine, RepoLine } from './codec';
 import { FORMAT, decodeRecord, encodeRecord } from './codec';
 import { DigestTable } from './digests';
 import type { ManifestRecord } from './record';
-import { isValidDigest } from '../registry/reference';
+import { isValidDigest } from '../../shared/reference';
 
 const isDigest = (d: unknown): d is string => typeof d === 'string' && isValidDigest(d);
 

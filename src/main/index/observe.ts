@@ -7,7 +7,7 @@
 import { BerthError } from '../../shared/errors';
 import type { ManifestSummary, TagDetail } from '../../shared/types';
 import { manifestMediaType } from '../registry/media-types';
-import { isValidDigest, isValidTag } from '../registry/reference';
+import { isValidDigest, isValidTag } from '../../shared/reference';
 import { applyConfig, recordFromManifest } from './record';
 import { applyConfigFrom, parseJson, type RegistryIndex } from './registry-index';
 

@@ -5,7 +5,7 @@
  */
 import { isAttestation, readDescriptor, readImageManifest, readPlatform, readRuntimeConfig } from '../registry/image-config';
 import { isIndexType, isImageType } from '../registry/media-types';
-import { isValidDigest } from '../registry/reference';
+import { isValidDigest } from '../../shared/reference';
 import type { DigestTable } from './digests';
 
 /** Kind of manifest: an image (config + layers), an index (child manifests) or anything else (artifact, unreadable). */

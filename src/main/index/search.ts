@@ -5,6 +5,7 @@
  * pass of array lookups — linear in the index, so 50,000 tags take a few milliseconds.
  */
 import { BerthError } from '../../shared/errors';
+import { DEFAULT_TAG, splitRepoTag } from '../../shared/reference';
 import type { IndexModel } from './model';
 import { parseQuery, type ParsedQuery, type Term } from './query';
 import type { ManifestRecord, RecordKind } from './record';
@@ -225,10 +226,8 @@ function resolve(model: IndexModel, ref: string): ManifestRecord {
   if (at > 0) id = model.digests.id(ref.slice(at + 1));
   else if (/^sha(256|384|512):/.test(ref)) id = model.digests.id(ref);
   else {
-    const colon = ref.lastIndexOf(':');
-    const repo = colon > ref.lastIndexOf('/') && colon > 0 ? ref.slice(0, colon) : ref;
-    const tag = colon > ref.lastIndexOf('/') && colon > 0 ? ref.slice(colon + 1) : 'latest';
-    id = model.repo(repo)?.tags.get(tag) ?? -1;
+    const { name, tag = DEFAULT_TAG } = splitRepoTag(ref);
+    id = model.repo(name)?.tags.get(tag) ?? -1;
   }
   const rec = id >= 0 ? model.records.get(id) : undefined;
   if (!rec) throw new BerthError('INVALID_ARGUMENT', `base:${ref} is not in the index. Write base:repository:tag, base:repository@sha256:… or base:sha256:… of an indexed image.`);

@@ -1,9 +1,11 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { LayerEncoder, readAhead, rechunk } from './encode';
+import { foreignMediaType, layerMediaType } from '../registry/media-types';
+import { parseRange } from '../registry/upload';
+import { readAhead, rechunk } from '../registry/upload-chunks';
+import { LayerEncoder } from './encode';
+import { chooseManifestFormat } from './manifests';
 import { parallelGzip } from './parallel-gzip';
-import { chooseManifestFormat, foreignMediaType, layerMediaType } from './manifest';
-import { parseRange } from './upload-session';
 import { sha256 } from '../../../test/support/digest';
 import { collect, pieces } from '../../../test/support/streams';
 

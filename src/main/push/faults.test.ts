@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { buildArchive } from '../../../test/support/archives/archive';
-import { CHUNK_SIZE } from './blob-push';
+import { CHUNK_SIZE } from '../registry/upload-chunks';
 import { pushTo } from '../../../test/support/engine/push';
 import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { openUploads } from '../../../test/support/registry/storage';

@@ -2,6 +2,7 @@
  * Progress of one push: per-layer states and bytes, overall rate and ETA, emitted at most ten
  * times a second (plus the final event) so neither IPC nor the renderer drowns.
  */
+import type { FinalPhase } from '../../shared/push-phase';
 import type { LayerProgress, LayerState, PushNotice, PushProgress } from '../../shared/types';
 
 /** Minimum gap between two emitted progress events. */
@@ -90,7 +91,7 @@ export class ProgressTracker {
   }
 
   /** Emits the final event immediately and stops the throttle timer. */
-  finish(phase: 'done' | 'failed' | 'cancelled'): PushProgress {
+  finish(phase: FinalPhase): PushProgress {
     this.phase = phase;
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);

@@ -4,7 +4,7 @@
  */
 import { BerthError } from '../../shared/errors';
 import type { PushRequest } from '../../shared/types';
-import { canonicalHost, isValidRepository, isValidTag } from '../registry/reference';
+import { DEFAULT_TAG, isValidRepository, isValidTag, looksLikeHost, splitRepoTag, withHubLibrary } from '../../shared/reference';
 
 /** One image pushed to one repository under one or more tags. */
 export interface PushTarget {
@@ -19,14 +19,6 @@ export interface TaggedImage {
   tags: string[];
 }
 
-function isDockerHub(host: string): boolean {
-  return canonicalHost(host) === 'docker.io';
-}
-
-function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost' || component.startsWith('[');
-}
-
 /**
  * Turns a tag as written in an archive (`app:1`, `docker.io/library/app:1`,
  * `other.host:5000/ns/app:1`) into a repository and tag of the target registry. Docker Hub's
@@ -34,24 +26,12 @@ function looksLikeHost(component: string): boolean {
  * reference carries no usable tag (a bare digest reference).
  */
 export function normalizeOriginalTag(ref: string, registryHost: string): { repository: string; tag: string } | null {
-  let rest = ref.trim();
-  const at = rest.indexOf('@');
-  const hadDigest = at >= 0;
-  if (hadDigest) rest = rest.slice(0, at);
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  if (tag === undefined) {
-    if (hadDigest) return null;
-    tag = 'latest';
-  }
-  const parts = rest.split('/');
+  const split = splitRepoTag(ref.trim());
+  if (split.tag === undefined && split.digest !== undefined) return null;
+  const tag = split.tag ?? DEFAULT_TAG;
+  const parts = split.name.split('/');
   if (parts.length > 1 && looksLikeHost(parts[0])) parts.shift();
-  let repository = parts.join('/');
-  if (isDockerHub(registryHost) && !repository.includes('/')) repository = `library/${repository}`;
+  const repository = withHubLibrary(parts.join('/'), registryHost);
   if (!isValidRepository(repository) || !isValidTag(tag)) {
     throw new BerthError(
       'INVALID_REFERENCE',
@@ -70,16 +50,12 @@ export function parseTarget(target: string, registryHost: string): { repository:
   if (rest.includes('@')) throw bad('pushing to a digest is not possible, name a tag');
   const host = registryHost.toLowerCase();
   if (rest.toLowerCase().startsWith(`${host}/`)) rest = rest.slice(host.length + 1);
-  let tag = 'latest';
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  if (isDockerHub(registryHost) && !rest.includes('/')) rest = `library/${rest}`;
-  if (!isValidRepository(rest)) throw bad(`"${rest}" is not a valid repository name (lowercase letters, digits, . _ - separated by /)`);
+  const split = splitRepoTag(rest);
+  const tag = split.tag ?? DEFAULT_TAG;
+  const repository = withHubLibrary(split.name, registryHost);
+  if (!isValidRepository(repository)) throw bad(`"${repository}" is not a valid repository name (lowercase letters, digits, . _ - separated by /)`);
   if (!isValidTag(tag)) throw bad(`"${tag}" is not a valid tag`);
-  return { repository: rest, tag };
+  return { repository, tag };
 }
 
 /** Adds `tag` to the target of (image, repository), keeping first-seen order and no duplicates. */

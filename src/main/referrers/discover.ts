@@ -5,7 +5,7 @@
  */
 import { BerthError } from '../../shared/errors';
 import { headManifest } from '../registry/manifest';
-import { mapLimit } from '../registry/limiter';
+import { mapLimit } from '../../shared/limiter';
 import {
   COSIGN_SUFFIXES,
   fallbackTag,

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { BerthError } from '../../shared/errors';
 import { networkError } from './errors';
-import { isLoopbackHost } from './reference';
+import { isLoopbackHost } from '../../shared/reference';
 import type { Action, Scope } from './types';
 
 /** The spec's default token lifetime when `expires_in` is missing. */

@@ -12,11 +12,11 @@ import { bearerChallenge, parseChallenges } from './challenge';
 import { Agent } from './http-agent';
 import { httpError, redirectTargetChallenge } from './errors';
 import { mapFailure, readText } from './responses';
-import { Limiter } from './limiter';
+import { Limiter } from '../../shared/limiter';
 import { connectorFor } from './tls';
 import { parseRateLimit } from './rate-limit';
 import type { RateLimit } from '../../shared/connection-types';
-import { isLoopbackHost } from './reference';
+import { isLoopbackHost } from '../../shared/reference';
 import type { RegistryConfig, RegistryRequest, RegistryResponse, Scope } from './types';
 
 /** Transport knobs; defaults follow the issue (connect 10 s, headers 30 s). */

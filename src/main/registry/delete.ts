@@ -7,9 +7,9 @@ import { BerthError } from '../../shared/errors';
 import type { DeletePlan, DeleteResult } from '../../shared/types';
 import { listAllTags } from './browse';
 import type { RegistryClient } from './client';
-import { mapLimit } from './limiter';
+import { mapLimit } from '../../shared/limiter';
 import { assertDigest, assertReference, assertRepository, headManifest } from './manifest';
-import { isValidDigest } from './reference';
+import { isValidDigest } from '../../shared/reference';
 
 /** How many tags are HEADed at once while looking for the ones on a digest. */
 const HEAD_CONCURRENCY = 8;

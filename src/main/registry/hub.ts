@@ -8,7 +8,7 @@ import { BerthError } from '../../shared/errors';
 import type { NamespacePage, RateLimit } from '../../shared/connection-types';
 import { networkError } from './errors';
 import { parseRateLimit } from './rate-limit';
-import { isValidRepository } from './reference';
+import { isValidRepository } from '../../shared/reference';
 
 /** Hub's API origin (not the registry's, which is registry-1.docker.io). */
 export const DOCKER_HUB_WEB_API = 'https://hub.docker.com';

@@ -1,20 +1,24 @@
 /**
- * Image references (`host[:port]/path[:tag][@digest]`, Docker's grammar from
- * distribution/reference) and registry URLs as users type them.
+ * What the registry engine makes of names: an image reference parsed into registry, repository
+ * and tag or digest (Docker's defaults), and a registry URL as users type it turned into a config.
+ * The grammar itself is shared with the renderer (src/shared/reference.ts).
  */
 import { BerthError } from '../../shared/errors';
+import {
+  DOCKER_HUB_API,
+  DOCKER_HUB_HOST,
+  isDockerHub,
+  isLoopbackHost,
+  isValidDigest,
+  isValidRepository,
+  isValidTag,
+  looksLikeHost,
+  splitRepoTag,
+  withHubLibrary,
+} from '../../shared/reference';
 import type { RegistryInput } from '../../shared/types';
 import type { RegistryConfig } from './types';
 
-/** Docker Hub as written in references, and the host its API really lives on. */
-export const DOCKER_HUB_HOST = 'docker.io';
-export const DOCKER_HUB_API = 'https://registry-1.docker.io';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const SHA256 = /^sha256:[a-f0-9]{64}$/;
 const HOST_NAME = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*$/;
 
 /** A parsed image reference; `registry` is canonical (`docker.io` for Docker Hub). */
@@ -23,22 +27,6 @@ export interface ParsedReference {
   repository: string;
   tag?: string;
   digest?: string;
-}
-
-/** True for a valid repository path (lowercase components separated by `/`). */
-export function isValidRepository(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && name.split('/').every((c) => PATH_COMPONENT.test(c));
-}
-
-/** True for a valid tag (`[\w][\w.-]{0,127}`). */
-export function isValidTag(tag: string): boolean {
-  return TAG.test(tag);
-}
-
-/** True for a valid digest; sha256 digests must be 64 lowercase hex characters. */
-export function isValidDigest(digest: string): boolean {
-  if (digest.startsWith('sha256:')) return SHA256.test(digest);
-  return DIGEST.test(digest);
 }
 
 function isValidHostPort(s: string): boolean {
@@ -69,8 +57,7 @@ function invalid(ref: string, why: string): BerthError {
 
 /** Canonical registry host for a reference host: Docker Hub aliases become `docker.io`, case folded. */
 export function canonicalHost(host: string): string {
-  const h = host.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(h) ? DOCKER_HUB_HOST : h;
+  return isDockerHub(host) ? DOCKER_HUB_HOST : host.toLowerCase();
 }
 
 /** Parses `host[:port]/path[:tag][@digest]` with Docker Hub defaults (`docker.io`, `library/`). */
@@ -78,29 +65,15 @@ export function parseReference(ref: string): ParsedReference {
   const input = ref.trim();
   if (!input) throw invalid(ref, 'it is empty');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) throw invalid(ref, 'leave out the http(s):// scheme');
-  let rest = input;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!isValidDigest(digest)) throw invalid(ref, `"${digest}" is not a valid digest`);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!isValidTag(tag)) throw invalid(ref, `"${tag}" is not a valid tag`);
-  }
+  const { name: rest, tag, digest } = splitRepoTag(input);
+  if (digest !== undefined && !isValidDigest(digest)) throw invalid(ref, `"${digest}" is not a valid digest`);
+  if (tag !== undefined && !isValidTag(tag)) throw invalid(ref, `"${tag}" is not a valid tag`);
   let registry = DOCKER_HUB_HOST;
   let repository = rest;
   const slash = rest.indexOf('/');
   if (slash >= 0) {
     const first = rest.slice(0, slash);
-    // Docker's rule: the first component is a registry when it looks like a host.
-    if (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[') || first !== first.toLowerCase()) {
+    if (looksLikeHost(first)) {
       if (!isValidHostPort(first)) throw invalid(ref, `"${first}" is not a valid registry host`);
       registry = canonicalHost(first);
       repository = rest.slice(slash + 1);
@@ -110,39 +83,10 @@ export function parseReference(ref: string): ParsedReference {
   if (!isValidRepository(repository)) {
     throw invalid(ref, `"${repository}" is not a valid repository name (lowercase letters, digits, . _ - separated by /)`);
   }
-  if (registry === DOCKER_HUB_HOST && !repository.includes('/')) repository = `library/${repository}`;
-  const out: ParsedReference = { registry, repository };
+  const out: ParsedReference = { registry, repository: withHubLibrary(repository, registry) };
   if (tag !== undefined) out.tag = tag;
   if (digest !== undefined) out.digest = digest;
   return out;
-}
-
-function splitHostPort(host: string): string {
-  const h = host.trim();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    return end > 0 ? h.slice(1, end) : h;
-  }
-  const colons = h.split(':').length - 1;
-  return colons === 1 ? h.slice(0, h.indexOf(':')) : h;
-}
-
-/** True for 127.0.0.0/8, ::1 (and v4-mapped loopback) and `localhost`; a `:port` suffix is allowed. */
-export function isLoopbackHost(host: string): boolean {
-  const h = splitHostPort(host).toLowerCase().replace(/\.$/, '');
-  if (h === 'localhost') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && v4[1] === '127';
-  if (!h.includes(':')) return false;
-  let normal: string;
-  try {
-    normal = new URL(`http://[${h}]/`).hostname;
-  } catch {
-    return false;
-  }
-  if (normal === '[::1]') return true;
-  // ::ffff:127.x.y.z is normalised by URL to ::ffff:7fxx:xxxx.
-  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normal);
 }
 
 function argError(message: string): BerthError {
@@ -189,7 +133,7 @@ export function registryConfigFromInput(input: RegistryInput): RegistryConfig {
   if (password && !username) throw argError('A password was given without a username. Fill in both, or neither.');
   let host = url.host.toLowerCase();
   let baseUrl = url.origin;
-  if (DOCKER_HUB_ALIASES.has(url.hostname.toLowerCase()) && !url.port) {
+  if (isDockerHub(url.hostname) && !url.port) {
     host = DOCKER_HUB_HOST;
     baseUrl = DOCKER_HUB_API;
   }

@@ -1,22 +1,16 @@
 /**
  * Argument schemas for every contract method (Conventions 3: the renderer is untrusted, so main
- * validates each argument at the boundary). Grammar from the distribution spec:
- * https://github.com/distribution/distribution/blob/main/reference/regexp.go
+ * validates each argument at the boundary). Names are checked with the one reference grammar
+ * (src/shared/reference.ts).
  */
 import { z } from 'zod';
 import type { ApiMethod, BerthApi } from '../../shared/api';
 import { BerthError } from '../../shared/errors';
 import { SHA256_FINGERPRINT_RE } from '../../shared/fingerprint';
+import { isSha256Digest, isValidRepository, isValidTag, splitRepoTag } from '../../shared/reference';
 import { validateRules } from '../cleanup/rules';
 import { isValidHubNamespace } from '../registry/hub';
 
-const NAME_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
-/** Repository name (path part of a reference), as distribution's `NameRegexp` without the host. */
-export const REPOSITORY_RE = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
-/** Tag, as distribution's `TagRegexp`. */
-export const TAG_RE = /^[\w][\w.-]{0,127}$/;
-/** Digest Berth accepts (the registry only serves sha256). */
-export const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 const ID_RE = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Optional argument: JSON turns `undefined` in an array into `null`, so both mean "absent". */
@@ -27,9 +21,10 @@ const registryId = z.string().regex(ID_RE, 'expected a registry id issued by Ber
 const repository = z
   .string()
   .max(255, 'a repository name has at most 255 characters')
-  .regex(REPOSITORY_RE, 'expected a repository name such as library/alpine (lowercase letters, digits, . _ - and /)');
-const tag = z.string().regex(TAG_RE, 'expected a tag (letters, digits, _ . -, at most 128 characters, not starting with . or -)');
-const digest = z.string().regex(DIGEST_RE, 'expected a digest such as sha256:<64 hex digits>');
+  .refine(isValidRepository, 'expected a repository name such as library/alpine (lowercase letters, digits, . _ - and /)');
+const tag = z.string().refine(isValidTag, 'expected a tag (letters, digits, _ . -, at most 128 characters, not starting with . or -)');
+/** Registries serve sha256 digests only. */
+const digest = z.string().refine(isSha256Digest, 'expected a digest such as sha256:<64 hex digits>');
 const reference = z.union([tag, digest], { error: 'expected a tag or a sha256 digest' });
 const handle = z.string().regex(ID_RE, 'expected a file handle issued by Berth');
 const pushId = z.string().regex(ID_RE, 'expected a push id issued by Berth');
@@ -66,9 +61,8 @@ const registryPatch = z.strictObject({ ...registryFields, url: registryFields.ur
 const namespace = z.string().refine(isValidHubNamespace, 'expected a Docker Hub user or organisation, e.g. library');
 /** `repo` or `repo:tag`, the form a push target takes inside one registry. */
 const pushTarget = z.string().refine((s) => {
-  const i = s.lastIndexOf(':');
-  const repo = i > 0 ? s.slice(0, i) : s;
-  return REPOSITORY_RE.test(repo) && repo.length <= 255 && (i <= 0 || TAG_RE.test(s.slice(i + 1)));
+  const { name, tag, digest } = splitRepoTag(s);
+  return digest === undefined && isValidRepository(name) && (tag === undefined || isValidTag(tag));
 }, 'expected repository[:tag], e.g. team/app:1.0');
 const pushRequest = z.strictObject({
   handle,

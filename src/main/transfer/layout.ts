@@ -3,8 +3,9 @@
  * the docker format, `manifest.json` and `repositories` as Docker 25+ writes them beside it.
  * https://github.com/opencontainers/image-spec/blob/main/image-layout.md
  */
-import { createHash } from 'node:crypto';
+import { DOCKER_HUB_HOST, isDockerHub, withHubLibrary } from '../../shared/reference';
 import type { Descriptor } from '../../shared/types';
+import { digestOf } from '../registry/digest';
 import { isAttestation, readImageManifest } from '../registry/image-config';
 import { isImageType, OCI_INDEX } from '../registry/media-types';
 import { fallbackTag } from '../registry/referrers';
@@ -38,7 +39,7 @@ export function fallbackIndexesFor(graph: ImageGraph): MadeManifest[] {
   }
   return [...bySubject].map(([subject, list]) => {
     const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.map((m) => m.descriptor) }));
-    return { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, mediaType: OCI_INDEX, bytes, tag: fallbackTag(subject), subject };
+    return { digest: digestOf(bytes), mediaType: OCI_INDEX, bytes, tag: fallbackTag(subject), subject };
   });
 }
 
@@ -51,10 +52,10 @@ export interface ArchiveName {
 
 /** The name for `repository` on `host` with `tag`. */
 export function archiveName(host: string, repository: string, tag: string | null): ArchiveName {
-  const hub = host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io';
+  const hub = isDockerHub(host);
   const name = hub ? repository.replace(/^library\//, '') : `${host}/${repository}`;
   if (tag === null) return { name, tag, full: null };
-  return { name, tag, full: hub ? `docker.io/${repository.includes('/') ? repository : `library/${repository}`}:${tag}` : `${name}:${tag}` };
+  return { name, tag, full: hub ? `${DOCKER_HUB_HOST}/${withHubLibrary(repository, host)}:${tag}` : `${name}:${tag}` };
 }
 
 /** `index.json`: the root under its tag, and every tag-schema manifest under its own tag. */

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import { readImageManifest } from '../registry/image-config';
 import { fetchBlobBytes } from '../registry/manifest';
-import { isValidTag } from '../registry/reference';
+import { isValidTag } from '../../shared/reference';
 import { MAX_CONFIG_BYTES } from '../registry/media-types';
 import { mapFailure } from '../registry/responses';
 import type { ContentSource } from '../referrers/content';

@@ -1,5 +1,6 @@
 /** The loading, empty and error states every screen shows the same way. */
 import type { ReactNode } from 'react';
+import { ErrorCode } from './ErrorNote';
 import { asBerthError } from './unwrap';
 
 /** An error with its message, its code and a Retry button. */
@@ -10,9 +11,7 @@ export function ErrorState(props: { error: unknown; onRetry?: () => void; title?
       <div className="state-title">{props.title ?? 'Something went wrong'}</div>
       <div className="state-message">{err.message}</div>
       <div className="state-actions">
-        <code className="error-code" data-testid="error-code">
-          {err.code}
-        </code>
+        <ErrorCode code={err.code} testId="error-code" />
         {props.onRetry && (
           <button type="button" onClick={props.onRetry}>
             Retry

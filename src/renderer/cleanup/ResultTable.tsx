@@ -1,6 +1,7 @@
 /** What a dry run would do (per digest) or what the delete did (per tag). */
 import type { CleanupResult, CleanupDigestResult } from '../../shared/cleanup-types';
 import type { WireError } from '../../shared/errors';
+import { ErrorNote } from '../app/ErrorNote';
 import { plural, shortDigest } from '../app/format';
 
 interface Line {
@@ -21,11 +22,12 @@ function Outcome(props: { line: Line; dryRun: boolean }) {
   const { line } = props;
   if (line.state === 'ok') return <span className="pill bad">{props.dryRun ? 'Would delete' : 'Deleted'}</span>;
   if (line.state === 'skipped') return <span className="pill ok">Not attempted</span>;
+  const verb = line.error?.code === 'TAGS_CHANGED' ? 'Refused' : 'Failed';
+  if (!line.error) return <span className="inline-error">{verb}:</span>;
   return (
-    <span className="inline-error">
-      {line.error?.code === 'TAGS_CHANGED' ? 'Refused' : 'Failed'}: {line.error?.message}{' '}
-      {line.error && <code className="error-code">{line.error.code}</code>}
-    </span>
+    <ErrorNote as="span" error={line.error} role={null}>
+      {verb}: {line.error.message}
+    </ErrorNote>
   );
 }
 

@@ -1,11 +1,12 @@
 /** "Delete …": shows every tag that goes with the digest before anything is deleted. */
 import { useQuery } from '@tanstack/react-query';
+import { isValidDigest } from '../../shared/reference';
 import type { DeleteResult } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
-import { isDigest } from '../image/queries';
 import { registryCheckQuery } from '../registries/queries';
 import { deletePlanQuery, useDeleteManifest } from './queries';
 
@@ -26,7 +27,7 @@ export function DeleteDialog(props: {
   const delError = del.error ? asBerthError(del.error) : null;
   const tagsChanged = delError?.code === 'TAGS_CHANGED';
 
-  const name = `${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+  const name = `${repository}${isValidDigest(reference) ? '@' : ':'}${reference}`;
   const p = plan.data;
   const confirm = () => {
     if (!p) return;
@@ -90,14 +91,9 @@ export function DeleteDialog(props: {
           </>
         )}
         {delError && (
-          <div className="inline-error" role="alert" data-testid="delete-error">
-            <span>
-              {tagsChanged
-                ? `${delError.message} The list above is up to date now.`
-                : delError.message}
-            </span>{' '}
-            <code className="error-code">{delError.code}</code>
-          </div>
+          <ErrorNote error={delError} testId="delete-error">
+            {tagsChanged ? `${delError.message} The list above is up to date now.` : delError.message}
+          </ErrorNote>
         )}
       </div>
       <div className="form-actions">

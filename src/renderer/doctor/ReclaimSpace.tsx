@@ -5,6 +5,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { registryCheckQuery } from '../registries/queries';
+import { ErrorNote } from '../app/ErrorNote';
 import { asBerthError } from '../app/unwrap';
 import { GC_DEBIAN, GC_DOCKER, GC_DOCKER_UNTAGGED } from './fixes';
 import { useRunGarbageCollect } from './queries';
@@ -38,11 +39,7 @@ export function ReclaimSpace(props: { registryId: string; afterDelete?: boolean 
               {gc.data.message}
             </span>
           )}
-          {gcError && (
-            <span className="inline-error" role="alert">
-              {gcError.message} <code className="error-code">{gcError.code}</code>
-            </span>
-          )}
+          {gcError && <ErrorNote as="span" error={gcError} />}
         </div>
       )}
       <Snippet label="registry:2 container" code={GC_DOCKER} />

@@ -1,6 +1,7 @@
 /** One image or index: header, pull commands, layers, config, platforms, raw JSON, delete. */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { isValidDigest } from '../../shared/reference';
 import type { ImageSummary, IndexSummary, ManifestSummary } from '../../shared/types';
 import { Breadcrumb } from '../app/Breadcrumb';
 import { formatBytes, formatPlatform, formatRelative } from '../app/format';
@@ -12,7 +13,7 @@ import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
 import { PlatformsTable } from './PlatformsTable';
-import { isDigest, manifestQuery } from './queries';
+import { manifestQuery } from './queries';
 import { RawJson } from './RawJson';
 import './image.css';
 
@@ -85,7 +86,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
   const registries = useQuery(registriesQuery());
   const host = registries.data?.find((r) => r.id === registryId)?.host ?? '';
   const [deleting, setDeleting] = useState(false);
-  const byDigest = isDigest(reference);
+  const byDigest = isValidDigest(reference);
   const s = manifest.data;
 
   return (

@@ -1,5 +1,6 @@
 /** One manifest (image or index) as the image view shows it. */
 import { queryOptions } from '@tanstack/react-query';
+import { isValidDigest } from '../../shared/reference';
 import type { RegistryId } from '../../shared/types';
 import { berth } from '../app/berth';
 import { call } from '../app/unwrap';
@@ -12,13 +13,10 @@ export const manifestKeys = {
   one: (id: RegistryId, repo: string, reference: string) => [...manifestKeys.repo(id, repo), reference] as const,
 };
 
-/** True for `sha256:…` references, whose content never changes. */
-export const isDigest = (reference: string): boolean => /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(reference);
-
 /** The manifest summary; by-digest answers are immutable, by-tag ones may move. */
 export const manifestQuery = (id: RegistryId, repo: string, reference: string) =>
   queryOptions({
     queryKey: manifestKeys.one(id, repo, reference),
     queryFn: () => call(berth().getManifest(id, repo, reference)),
-    staleTime: isDigest(reference) ? Infinity : 30_000,
+    staleTime: isValidDigest(reference) ? Infinity : 30_000,
   });

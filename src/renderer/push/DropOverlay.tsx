@@ -1,5 +1,6 @@
 /** The full-window drop target: appears while files are dragged over the window. */
 import { useEffect, useRef, useState } from 'react';
+import type { BerthClient } from '../../shared/api';
 
 function carriesFiles(e: DragEvent): boolean {
   return !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
@@ -59,14 +60,14 @@ export function useWindowFileDrop(onFiles: (files: File[]) => void): boolean {
 }
 
 /** What the user sees while dragging; it never takes the events (the window listeners do). */
-export function DropOverlay(props: { shell: 'electron' | 'web' }) {
+export function DropOverlay(props: { fileIntake: BerthClient['fileIntake'] }) {
   return (
     <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
       <div className="drop-card">
         <div className="drop-icon">⤓</div>
         <div className="drop-title">Drop docker save archives to push</div>
         <div className="drop-sub">
-          .tar, .tar.gz or .tgz{props.shell === 'web' ? ' — they are uploaded to the Berth host first' : ''}
+          .tar, .tar.gz or .tgz{props.fileIntake === 'upload' ? ' — they are uploaded to the Berth host first' : ''}
         </div>
       </div>
     </div>

@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { ArchiveInfo, Compression, FileInfo, RegistryInfo } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { formatBytes, plural } from '../app/format';
 import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
@@ -182,11 +183,7 @@ function PreflightBody(props: SheetProps & { archive: ArchiveInfo; registries: R
       <p className="hint" id={ids.hint}>
         {COMPRESSION_HINTS[form.compression]}
       </p>
-      {error && (
-        <div className="inline-error" role="alert" data-testid="preflight-error">
-          <span>{error.message}</span> <code className="error-code">{error.code}</code>
-        </div>
-      )}
+      {error && <ErrorNote error={error} testId="preflight-error" />}
       <div className="form-actions">
         {problem && <span className="muted small-text form-problem">{problem}</span>}
         <button type="button" onClick={props.onCancel}>

@@ -4,6 +4,7 @@
  */
 import { useId, useRef } from 'react';
 import type { PushSummary, RegistryInfo } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { formatBytes } from '../app/format';
 import { Bar, PushRow } from './PushRow';
 import { isFinished, percent, shownPhase } from './push-state';
@@ -47,11 +48,7 @@ function IntakeRow(props: { item: IntakeItem; onDismiss: () => void }) {
         </div>
       )}
       {item.status === 'ready' && <span className="muted small-text">Ready: its pre-flight sheet opens in turn.</span>}
-      {item.error && (
-        <div className="inline-error" role="alert">
-          <span>{item.error.message}</span> <code className="error-code">{item.error.code}</code>
-        </div>
-      )}
+      {item.error && <ErrorNote error={item.error} />}
     </article>
   );
 }

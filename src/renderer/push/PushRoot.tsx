@@ -61,7 +61,7 @@ export function PushRoot(props: { registryId?: string; repository?: string }) {
           }}
         />
       )}
-      {dragging && <DropOverlay shell={berth().shell} />}
+      {dragging && <DropOverlay fileIntake={berth().fileIntake} />}
     </>
   );
 }

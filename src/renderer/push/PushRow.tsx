@@ -1,5 +1,6 @@
 /** One push in the panel: file → destination, blobs with their states, totals, and its actions. */
 import type { LayerProgress, PushSummary } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { formatBytes, plural, shortDigest } from '../app/format';
 import { asBerthError } from '../app/unwrap';
 import { CopyPullButtons } from '../image/CopyPullButtons';
@@ -148,16 +149,15 @@ export function PushRow(props: { summary: PushSummary; host?: string }) {
         </ul>
       )}
       {s.outcome && !s.outcome.ok && s.outcome.error && (
-        <div className={phase === 'cancelled' ? 'push-note muted' : 'inline-error'} role={phase === 'cancelled' ? undefined : 'alert'}>
-          <span>{phase === 'cancelled' ? 'Cancelled: no tag was written.' : s.outcome.error.message}</span>{' '}
-          <code className="error-code">{s.outcome.error.code}</code>
-        </div>
+        phase === 'cancelled' ? (
+          <ErrorNote error={s.outcome.error} className="push-note muted" role={null}>
+            Cancelled: no tag was written.
+          </ErrorNote>
+        ) : (
+          <ErrorNote error={s.outcome.error} />
+        )
       )}
-      {err && (
-        <div className="inline-error" role="alert">
-          <span>{err.message}</span> <code className="error-code">{err.code}</code>
-        </div>
-      )}
+      {err && <ErrorNote error={err} />}
 
       {p.layers.length > 0 && (
         <details className="push-layers" open={!finished}>

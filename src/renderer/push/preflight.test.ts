@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveImage } from '../../shared/types';
-import { buildPushRequest, defaultForm, formProblem, plannedTargets, shortRef, withTag } from './preflight';
+import { buildPushRequest, defaultForm, formProblem, plannedTargets, withTag } from './preflight';
 
 const image = (index: number, tags: string[]): ArchiveImage => ({
   index,
@@ -12,17 +12,8 @@ const image = (index: number, tags: string[]): ArchiveImage => ({
   created: null,
 });
 
-describe('shortRef', () => {
-  it('drops the registry host and Docker Hub library/ prefix, keeps the tag', () => {
-    expect(shortRef('docker.io/library/nginx:1.27')).toBe('nginx:1.27');
-    expect(shortRef('ghcr.io/acme/app:2')).toBe('acme/app:2');
-    expect(shortRef('localhost:5000/team/app:1')).toBe('team/app:1');
-    expect(shortRef('localhost/app:1')).toBe('app:1');
-    expect(shortRef('team/app:1')).toBe('team/app:1');
-    expect(shortRef('library/app:1')).toBe('library/app:1');
-    expect(shortRef('app@sha256:abc')).toBe('app');
-  });
-  it('withTag adds latest only when no tag is named (a port is not a tag)', () => {
+describe('withTag', () => {
+  it('adds latest only when no tag is named (a port is not a tag)', () => {
     expect(withTag('app')).toBe('app:latest');
     expect(withTag('app:1')).toBe('app:1');
     expect(withTag('host:5000/app')).toBe('host:5000/app:latest');

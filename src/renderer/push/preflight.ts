@@ -2,6 +2,7 @@
  * Pure helpers of the pre-flight sheet: the short form of an archive's tags, the default
  * destination, and the PushRequest a filled-in sheet stands for.
  */
+import { DEFAULT_TAG, shortRef, splitRepoTag } from '../../shared/reference';
 import type { ArchiveImage, Compression, FileHandle, PushRequest, RegistryId } from '../../shared/types';
 
 /** Which image(s) of the archive: one by index, or every image under its own tags. */
@@ -16,39 +17,18 @@ export interface PreflightForm {
   compression: Compression;
 }
 
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-
-function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost';
-}
-
-/**
- * `docker.io/library/nginx:1` → `nginx:1`, `ghcr.io/acme/app:2` → `acme/app:2`, `app:1` → `app:1`:
- * the reference without its registry host (the user picks the target registry), tag kept.
- */
-export function shortRef(ref: string): string {
-  const at = ref.indexOf('@');
-  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
-  const parts = noDigest.trim().split('/');
-  if (parts.length > 1 && looksLikeHost(parts[0])) {
-    const host = parts.shift()!.toLowerCase();
-    if (DOCKER_HUB.has(host) && parts.length > 1 && parts[0] === 'library') parts.shift();
-  }
-  return parts.join('/');
-}
-
 /** Adds `:latest` when a `repo[:tag]` names no tag, as the engine will. */
 export function withTag(ref: string): string {
   const r = ref.trim();
-  const colon = r.lastIndexOf(':');
-  return colon > r.lastIndexOf('/') ? r : `${r}:latest`;
+  const { tag, digest } = splitRepoTag(r);
+  return tag !== undefined || digest !== undefined ? r : `${r}:${DEFAULT_TAG}`;
 }
 
 /** The destination to propose for an image: its first tag, short; else the repository in view. */
 export function defaultDestination(image: ArchiveImage | undefined, repositoryInView?: string): string {
   const first = image?.tags[0];
   if (first) return shortRef(first);
-  return repositoryInView ? `${repositoryInView}:latest` : '';
+  return repositoryInView ? `${repositoryInView}:${DEFAULT_TAG}` : '';
 }
 
 /** The form's starting values for one image of the archive. */

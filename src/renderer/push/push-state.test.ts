@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PushSummary } from '../../shared/types';
 import type { PushOutcome, PushProgress } from '../../shared/types';
-import { addPush, applyOutcome, applyProgress, formatDuration, initialProgress, isFinished, isWaiting, percent, reconcile, shownPhase } from './push-state';
+import { initialProgress } from '../../shared/push-phase';
+import { addPush, applyOutcome, applyProgress, formatDuration, isFinished, isWaiting, percent, reconcile, shownPhase } from './push-state';
 
 const summary = (pushId: string): PushSummary => ({
   pushId,

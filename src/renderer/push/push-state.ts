@@ -2,23 +2,15 @@
  * Pure helpers over the push list: folding `push:progress` / `push:done` events into the cached
  * `PushSummary[]`, the phase to show, and the words for bytes, rate and time left.
  */
-import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
+import { outcomePhase } from '../../shared/push-phase';
+import type { PushOutcome, PushProgress, PushSummary } from '../../shared/types';
 
 /** The phase of a push as shown (and as `data-phase`): the outcome wins over a stale progress. */
 export type ShownPhase = PushProgress['phase'];
 
-/** A progress snapshot for a push that has not reported yet. */
-export function initialProgress(pushId: PushId): PushProgress {
-  return { pushId, phase: 'reading', layers: [], bytesDone: 0, bytesTotal: 0, rate: 0, eta: null };
-}
-
 /** The phase to show: an outcome settles it even if the final progress event was missed. */
 export function shownPhase(s: Pick<PushSummary, 'progress' | 'outcome'>): ShownPhase {
-  if (s.outcome) {
-    if (s.outcome.ok) return 'done';
-    return s.outcome.error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
-  }
-  return s.progress.phase;
+  return s.outcome ? outcomePhase(s.outcome) : s.progress.phase;
 }
 
 /** True once a push can no longer change (done, failed or cancelled). */

@@ -7,12 +7,13 @@
  */
 import { queryOptions, useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { initialProgress } from '../../shared/push-phase';
 import type { FileHandle, PushId, PushOutcome, PushRequest, PushSummary } from '../../shared/types';
 import { berth } from '../app/berth';
 import { call } from '../app/unwrap';
 import { repositoryKeys } from '../repositories/queries';
 import { tagKeys } from '../tags/queries';
-import { addPush, applyOutcome, applyProgress, initialProgress, isFinished, reconcile } from './push-state';
+import { addPush, applyOutcome, applyProgress, isFinished, reconcile } from './push-state';
 import { destinationsOf, isDismissed, markReleased, rememberDestinations, rememberDismissed } from './session';
 
 /** A running push with no event for this long makes the panel ask the engine for the list again. */

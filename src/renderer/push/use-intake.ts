@@ -1,6 +1,6 @@
 /**
- * Files the user dropped or chose, from registration (the web shell uploads them to the host,
- * with progress) until their pre-flight sheet is pushed or closed.
+ * Files the user dropped or chose, from registration (with the `upload` file intake, their bytes
+ * go to the host first, with progress) until their pre-flight sheet is pushed or closed.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';

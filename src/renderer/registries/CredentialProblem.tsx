@@ -4,6 +4,7 @@
  */
 import type { WireError } from '../../shared/errors';
 import type { RegistryInfo } from '../../shared/types';
+import { ErrorCode, ErrorNote } from '../app/ErrorNote';
 import { asBerthError } from '../app/unwrap';
 import { useUpdateRegistry } from './queries';
 
@@ -17,7 +18,7 @@ export function CredentialProblem(props: { info: RegistryInfo; error: WireError;
       <div className="state-title">{title}</div>
       <div className="state-message">{props.error.message}</div>
       <div className="state-actions">
-        <code className="error-code">{props.error.code}</code>
+        <ErrorCode code={props.error.code} />
         <button
           type="button"
           disabled={update.isPending}
@@ -29,11 +30,7 @@ export function CredentialProblem(props: { info: RegistryInfo; error: WireError;
           Use a username and password…
         </button>
       </div>
-      {failed && (
-        <div className="inline-error">
-          {failed.message} <code className="error-code">{failed.code}</code>
-        </div>
-      )}
+      {failed && <ErrorNote error={failed} role={null} />}
     </section>
   );
 }

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { AuthMode, RegistryInfo } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { asBerthError } from '../app/unwrap';
 import { forgottenPasswordNotice, formProblem, type RegistryFormValues } from './form-state';
 import { secretStorageQuery } from './queries';
@@ -122,14 +123,12 @@ export function RegistryForm(props: {
         )}
       </fieldset>
       <TlsFields values={values} onChange={change} saved={saved?.tls} presentedSha256={props.presentedSha256} />
-      {(shown || error) && (
+      {shown ? (
         <div className="inline-error" role="alert" data-testid="registry-form-error">
-          {shown ?? (
-            <>
-              <span>{error!.message}</span> <code className="error-code">{error!.code}</code>
-            </>
-          )}
+          {shown}
         </div>
+      ) : (
+        error && <ErrorNote error={error} testId="registry-form-error" />
       )}
       <div className="form-actions">
         <button type="button" onClick={props.onCancel}>

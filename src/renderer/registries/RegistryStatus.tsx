@@ -1,6 +1,7 @@
 /** The status line of a registry: what `checkRegistry` found, or why it failed; the rate limit. */
 import { useQuery } from '@tanstack/react-query';
 import type { RegistryCheck } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { asBerthError } from '../app/unwrap';
 import { registryCheckQuery } from './queries';
 import { formatRateLimit, isCredentialSourceError, TLS_TRUST_CODES } from './status';
@@ -52,11 +53,7 @@ export function RegistryStatus(props: { registryId: string; quiet?: boolean }) {
           <b>{formatRateLimit(rate)}</b>
         </span>
       )}
-      {failure && !props.quiet && (
-        <span className="inline-error" role="alert" data-testid="registry-status-error">
-          {failure.message} <code className="error-code">{failure.code}</code>
-        </span>
-      )}
+      {failure && !props.quiet && <ErrorNote as="span" error={failure} testId="registry-status-error" />}
       {!check.isPending && (
         <button type="button" className="small" onClick={() => check.refetch()} disabled={check.isFetching}>
           {check.isFetching ? 'Checking…' : 'Check again'}

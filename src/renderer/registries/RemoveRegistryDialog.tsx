@@ -1,5 +1,6 @@
 /** "Remove registry": asks first, because the saved password and pinned repositories go with it. */
 import { Modal } from '../app/Modal';
+import { ErrorNote } from '../app/ErrorNote';
 import { navigate } from '../app/route';
 import { asBerthError } from '../app/unwrap';
 import type { RegistryInfo } from '../../shared/types';
@@ -20,11 +21,7 @@ export function RemoveRegistryDialog(props: { info: RegistryInfo; current: boole
         Berth forgets <span className="mono">{info.baseUrl}</span>
         {loses.length ? ` and ${loses.join(' and ')}` : ''}. Nothing on the registry changes; you can add it again later.
       </p>
-      {error && (
-        <div className="inline-error" role="alert">
-          {error.message} <code className="error-code">{error.code}</code>
-        </div>
-      )}
+      {error && <ErrorNote error={error} />}
       <div className="form-actions">
         <button type="button" onClick={props.onClose}>
           Cancel

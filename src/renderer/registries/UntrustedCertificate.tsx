@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import type { WireError } from '../../shared/errors';
 import type { PresentedCertificate, RegistryInfo } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { asBerthError } from '../app/unwrap';
 import { useUpdateRegistry } from './queries';
 import { formatCertDate, tlsProblemText } from './status';
@@ -86,11 +87,7 @@ export function UntrustedCertificate(props: {
         “Trust this certificate” accepts exactly this certificate (by its fingerprint) for {info.name}; when it is renewed
         Berth asks again. With a CA file, every certificate that CA signs is accepted.
       </p>
-      {failed && (
-        <div className="inline-error" role="alert">
-          {failed.message} <code className="error-code">{failed.code}</code>
-        </div>
-      )}
+      {failed && <ErrorNote error={failed} />}
     </section>
   );
 }

@@ -3,6 +3,7 @@
  * changed fields (`RegistryPatch`) when editing — an empty password keeps the saved one.
  */
 import { isFingerprint, normalizeFingerprint } from '../../shared/fingerprint';
+import { DOCKER_HUB_API, isDockerHub, isLoopbackHost } from '../../shared/reference';
 import type { AuthMode, RegistryInfo, RegistryInput, RegistryPatch, TlsMode, TlsSettings } from '../../shared/types';
 
 /** Everything the form holds; strings as typed. */
@@ -52,8 +53,6 @@ export function formFromInfo(info: RegistryInfo): RegistryFormValues {
 }
 
 
-const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-const LOOPBACK_NAME = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
 
 /**
  * The origin (scheme, host, port) a typed registry URL talks to, read as main reads it (no scheme:
@@ -66,8 +65,8 @@ export function typedOrigin(url: string): string | null {
   try {
     const u = new URL(hasScheme ? raw : `https://${raw}`);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    if (DOCKER_HUB_NAMES.has(u.hostname.toLowerCase()) && !u.port) return 'https://registry-1.docker.io';
-    if (!hasScheme && LOOPBACK_NAME.test(u.hostname)) u.protocol = 'http:';
+    if (isDockerHub(u.hostname) && !u.port) return DOCKER_HUB_API;
+    if (!hasScheme && isLoopbackHost(u.hostname)) u.protocol = 'http:';
     return u.origin;
   } catch {
     return null;

@@ -81,7 +81,7 @@ describe('texts', () => {
   it('secret storage: keychain or the file, said plainly', () => {
     expect(secretStorageText({ kind: 'safeStorage', path: '/x' })).toMatch(/encrypted with the system keychain/);
     expect(secretStorageText({ kind: 'file', path: '/home/u/.config/berth/secrets.json' })).toBe(
-      'Passwords are kept in /home/u/.config/berth/secrets.json, readable only by you (not encrypted: this is the web shell).',
+      'Passwords are kept in /home/u/.config/berth/secrets.json, readable only by you (not encrypted: no system keychain is in use).',
     );
   });
 });

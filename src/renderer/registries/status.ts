@@ -97,5 +97,5 @@ export function formatCertDate(text: string): string {
 export function secretStorageText(info: SecretStorageInfo): string {
   return info.kind === 'safeStorage'
     ? 'Passwords are encrypted with the system keychain and never shown again.'
-    : `Passwords are kept in ${info.path}, readable only by you (not encrypted: this is the web shell).`;
+    : `Passwords are kept in ${info.path}, readable only by you (not encrypted: no system keychain is in use).`;
 }

@@ -4,6 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { RegistryInfo } from '../../shared/types';
+import { ErrorNote } from '../app/ErrorNote';
 import { routeHref } from '../app/route';
 import { asBerthError } from '../app/unwrap';
 import { usePinRepository, useUnpinRepository } from '../registries/queries';
@@ -40,11 +41,7 @@ function AddRepository(props: { registryId: string }) {
           Add repository
         </button>
       </div>
-      {error && (
-        <p className="inline-error" role="alert" data-testid="pin-error">
-          {error.message} <code className="error-code">{error.code}</code>
-        </p>
-      )}
+      {error && <ErrorNote as="p" error={error} testId="pin-error" />}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 /** One row of the tags table; it asks for its details only while it is rendered. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, type CSSProperties, type MouseEvent } from 'react';
+import { ErrorCode } from '../app/ErrorNote';
 import { digestHue, formatBytes, formatPlatform, formatRelative, plural, shortDigest } from '../app/format';
 import { navigate, routeHref } from '../app/route';
 import { asBerthError } from '../app/unwrap';
@@ -75,7 +76,7 @@ export function TagRow(props: {
           <DigestChip digest={d.digest} count={props.shared} />
         ) : err ? (
           <span className="row-error" title={err.message}>
-            <code className="error-code">{err.code}</code>
+            <ErrorCode code={err.code} />
             <button type="button" className="link small" onClick={() => detail.refetch()}>
               Retry
             </button>

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningRegistry } from '../registry/start';
 import type { PushOutcome, PushProgress, PushRequest } from '../../../src/shared/types';
-import type { RetryTimings } from '../../../src/main/push/retry';
+import type { RetryTimings } from '../../../src/main/registry/retry';
 import { runPush } from '../../../src/main/push/run';
 
 /** Runs a push in-thread and collects its progress events. */

@@ -9,7 +9,8 @@ import type { RunningRegistry } from '../registry/start';
 import { buildConfig, buildManifest, descriptorOf, jsonBytes } from './image';
 import { payloadLayer, type BuiltLayer } from './layers';
 import { MEDIA, type ImageFormat } from './media-types';
-import { mapPool, seedClient } from './seed-client';
+import { mapLimit } from '../../../src/shared/limiter';
+import { seedClient } from './seed-client';
 
 /** The manifest of a config and one gzip layer. */
 function oneLayerManifest(format: ImageFormat, config: Buffer, layer: BuiltLayer): Record<string, unknown> {
@@ -60,7 +61,7 @@ export async function pushManyRepositories(
     }
     return { digest, tag, ms: performance.now() - t0 };
   }
-  await mapPool(rest, opts.concurrency ?? 16, async (repo) => {
+  await mapLimit(rest, opts.concurrency ?? 16, async (repo) => {
     // A mount is one request per blob; the registry links the existing blob into the new repository.
     await client.mountBlob(repo, first, layer.digest, layer.blob);
     await client.mountBlob(repo, first, configDigest, configBytes);
@@ -124,7 +125,7 @@ export async function tagMany(reg: RunningRegistry, repo: string, count: number,
     }
     return out;
   }
-  return mapPool(indexes, opts.concurrency ?? 16, async (i) => {
+  return mapLimit(indexes, opts.concurrency ?? 16, async (i) => {
     const b = build(i);
     await client.putBlob(repo, b.configDigest, b.configBytes, { skipHead: true });
     await client.putManifest(repo, b.tag, MEDIA[format].manifest, b.manifestBytes);

@@ -2,12 +2,23 @@
  * Media types of test images: the engine's one list, re-exported so test images and the engine
  * can never disagree, and what an image of each manifest format uses.
  */
-import { DOCKER_CONFIG, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../../../src/main/registry/media-types';
-// Layer types join registry/media-types.ts with issue #10's item 4; until then push/manifest.ts holds them.
-import { DOCKER_FOREIGN_GZIP, DOCKER_LAYER_GZIP, OCI_FOREIGN_GZIP, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD } from '../../../src/main/push/manifest';
+import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD, OCI_MANIFEST } from '../../../src/main/registry/media-types';
 
-export { DOCKER_CONFIG, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, MANIFEST_ACCEPT } from '../../../src/main/registry/media-types';
-export { DOCKER_FOREIGN_GZIP, DOCKER_LAYER_GZIP, OCI_FOREIGN_GZIP, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD };
+export {
+  DOCKER_CONFIG,
+  DOCKER_FOREIGN_GZIP,
+  DOCKER_LAYER_GZIP,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  MANIFEST_ACCEPT,
+  OCI_CONFIG,
+  OCI_FOREIGN_GZIP,
+  OCI_INDEX,
+  OCI_LAYER,
+  OCI_LAYER_GZIP,
+  OCI_LAYER_ZSTD,
+  OCI_MANIFEST,
+} from '../../../src/main/registry/media-types';
 
 /** A manifest format: Docker schema 2 or OCI. */
 export type ImageFormat = 'docker' | 'oci';

@@ -5,10 +5,11 @@
  */
 import { basename, resolve } from 'node:path';
 import { BerthError, toWireError, type WireError } from '../../../shared/errors';
+import { outcomePhase } from '../../../shared/push-phase';
 import type { Compression, PushOutcome, PushProgress, PushRequest } from '../../../shared/types';
 import { configFor } from '../target';
 import { runPush } from '../../push/run';
-import { defaultCacheDir } from '../../service/paths';
+import { readSettings } from '../../service/settings';
 
 /** Streams the command writes to. */
 export interface CommandIo {
@@ -128,8 +129,10 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
   let outcome: PushOutcome;
   try {
     const path = resolve(args.file);
+    // No service here, but the same settings: one cache folder for every shell, BERTH_GZIP honoured.
+    const { cacheDir, gzip } = readSettings(process.env);
     outcome = await runPush(
-      { archivePath: path, fileName: basename(path), registry, request, pushId: 'cli', cacheDir: defaultCacheDir() },
+      { archivePath: path, fileName: basename(path), registry, request, pushId: 'cli', cacheDir, gzip },
       { signal: controller.signal, onProgress },
     );
   } finally {
@@ -144,6 +147,6 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
     for (const t of outcome.pushed) io.stdout.write(`pushed ${registry.host}/${t.repository}:${t.tag} ${t.digest}\n`);
     if (!outcome.ok) printError(io, false, outcome.error!);
   }
-  if (outcome.ok) return 0;
-  return outcome.error?.code === 'CANCELLED' ? 130 : 1;
+  const exitCodes = { done: 0, cancelled: 130, failed: 1 } as const;
+  return exitCodes[outcomePhase(outcome)];
 }

@@ -2,8 +2,9 @@
 import { X509Certificate } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { RegistryId, RegistryInput, TlsInfo, TlsSettings } from '../../shared/types';
-import type { Profile } from '../credentials/profile-store';
-import { DOCKER_HUB_HOST, isValidRepository, registryConfigFromInput } from '../registry/index';
+import type { Profile } from './profile-store';
+import { DOCKER_HUB_ALIASES, isDockerHub, isValidDigest, isValidRepository, isValidTag, splitRepoTag, withHubLibrary } from '../../shared/reference';
+import { registryConfigFromInput } from '../registry/index';
 
 const arg = (message: string) => new BerthError('INVALID_ARGUMENT', message);
 
@@ -75,13 +76,15 @@ export function describeTls(tls: TlsSettings): TlsInfo {
  * `ghcr.io/owner/app`) reduced to the registry's repository name.
  */
 export function normaliseRepository(typed: string, host: string): string {
-  let name = typed.trim().replace(/^https?:\/\//i, '');
-  const hosts = host === DOCKER_HUB_HOST ? [host, 'index.docker.io', 'registry-1.docker.io'] : [host];
-  for (const h of hosts) if (name.toLowerCase().startsWith(`${h.toLowerCase()}/`)) name = name.slice(h.length + 1);
-  name = name.replace(/@sha256:[a-f0-9]+$/i, '').replace(/:[\w][\w.-]*$/, '');
-  if (host === DOCKER_HUB_HOST && !name.includes('/')) name = `library/${name}`;
-  if (!isValidRepository(name)) {
+  let path = typed.trim().replace(/^https?:\/\//i, '');
+  const hosts = isDockerHub(host) ? [...DOCKER_HUB_ALIASES] : [host];
+  for (const h of hosts) if (path.toLowerCase().startsWith(`${h.toLowerCase()}/`)) path = path.slice(h.length + 1);
+  const { name, tag, digest } = splitRepoTag(path);
+  const repository = withHubLibrary(name, host);
+  // The tag or digest of a pasted reference is dropped, but a malformed one still says the paste is wrong.
+  const valid = isValidRepository(repository) && (tag === undefined || isValidTag(tag)) && (digest === undefined || isValidDigest(digest));
+  if (!valid) {
     throw arg(`"${typed.trim()}" is not a repository name. Use lowercase letters, digits, . _ - and /, e.g. team/app.`);
   }
-  return name;
+  return repository;
 }

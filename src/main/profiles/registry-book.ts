@@ -6,8 +6,9 @@
 import { BerthError, toWireError } from '../../shared/errors';
 import type { CredentialSource, NamespacePage, RegistryCheck, RegistryId, RegistryInfo, RegistryInput, RegistryPatch, SecretStorageInfo } from '../../shared/types';
 import { lookupCredentials } from '../credentials/lookup';
-import { newRegistryId, type Profile, ProfileStore } from '../credentials/profile-store';
-import { SecretStore, UnreadableSecret } from '../credentials/secret-store';
+import { newRegistryId, type Profile, ProfileStore } from './profile-store';
+import { SecretStore, UnreadableSecret } from './secret-store';
+import { DOCKER_HUB_HOST } from '../../shared/reference';
 import * as registry from '../registry/index';
 import { listHubNamespace } from '../registry/hub';
 import { inspectCertificate } from '../registry/tls';
@@ -129,7 +130,7 @@ export class RegistryBook {
       await registry.listTags(client, repository, { n: 1 }, signal);
     } catch (err) {
       if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') {
-        const hint = config.host === registry.DOCKER_HUB_HOST ? ' (official images are library/NAME)' : '';
+        const hint = config.host === DOCKER_HUB_HOST ? ' (official images are library/NAME)' : '';
         throw new BerthError('NAME_UNKNOWN', `${config.host} has no repository "${repository}". Check the spelling${hint}.`);
       }
       throw err;
@@ -149,7 +150,7 @@ export class RegistryBook {
   /** A Docker Hub namespace's repositories through hub.docker.com's API. */
   async listNamespace(id: RegistryId, namespace: string, page = 1, signal?: AbortSignal): Promise<NamespacePage> {
     const { client, config } = await this.client(id);
-    if (config.host !== registry.DOCKER_HUB_HOST) {
+    if (config.host !== DOCKER_HUB_HOST) {
       throw new BerthError('UNSUPPORTED', `Namespaces can be listed only on Docker Hub; ${config.host} is not Docker Hub. Pin its repositories by name instead.`);
     }
     return listHubNamespace(namespace, page, { dispatcher: client.dispatcher, apiBase: this.options.hubApi, signal });
@@ -219,7 +220,7 @@ export class RegistryBook {
       insecure: p.insecure,
       tls: describeTls(p.tls),
       pinnedRepositories: [...p.pinnedRepositories],
-      dockerHub: config.host === registry.DOCKER_HUB_HOST,
+      dockerHub: config.host === DOCKER_HUB_HOST,
     };
   }
 }
