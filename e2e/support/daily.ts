@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { buildArchive } from '../../src/main/archive/test-fixtures';
 import type { RunningRegistry } from './registry';
 import { pushImage, pushIndex, type PushedImage } from './seed';
@@ -46,8 +46,10 @@ export async function seedDaily(reg: RunningRegistry): Promise<DailySeed> {
 export async function addRegistryByUi(page: Page, host: string): Promise<string> {
   await page.getByRole('button', { name: 'Add registry' }).first().click();
   await page.getByLabel('Registry URL').fill(host);
+  const before = page.url();
   await page.getByRole('button', { name: /^(Add|Add anyway)$/ }).click();
-  await page.waitForURL(/#\/r\/[^/]+$/);
+  // The new registry's screen: a registry URL other than the one shown before.
+  await page.waitForURL((url) => /^#\/r\/[^/]+$/.test(url.hash) && url.href !== before);
   return decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
 }
 
@@ -88,4 +90,16 @@ export async function pushArchivesViaApi(page: Page, registryId: string, count: 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Waits for a push row to reach a final phase. The panel folds to one line when everything is
+ * done (issue 12): it is opened again, as a user would, to look at the row.
+ */
+export async function expectFinished(page: Page, row: Locator, phase: 'done' | 'cancelled' | 'failed', timeout = 30_000): Promise<void> {
+  const toggle = page.getByRole('region', { name: 'Pushes' }).getByRole('button', { name: 'Pushes', exact: true });
+  await expect(async () => {
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+    await expect(row).toHaveAttribute('data-phase', phase, { timeout: 1_000 });
+  }).toPass({ timeout });
 }

@@ -13,15 +13,23 @@ function items(root: HTMLElement): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>(ITEM)].filter((el) => !(el as HTMLButtonElement).disabled);
 }
 
-/** Gives exactly one control the Tab stop: `keep` if given, else the current one, else the preferred or first. */
+/**
+ * Gives exactly one control the Tab stop: `keep` if given; else the one that has the focus; else,
+ * seen from outside, the current item (`aria-current`), else the last one focused, else the first.
+ */
 function settle(root: HTMLElement, keep?: HTMLElement | null): void {
   const all = items(root);
-  const stop = keep ?? all.find((el) => el.tabIndex === 0 && el.dataset.rovingStop === '1') ?? root.querySelector<HTMLElement>(`${ITEM}[aria-current]`) ?? all[0];
-  for (const el of all) {
-    const mine = el === stop;
-    el.tabIndex = mine ? 0 : -1;
-    if (mine) el.dataset.rovingStop = '1';
-    else delete el.dataset.rovingStop;
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>(ITEM) : null;
+  const stop =
+    keep ??
+    (focused && all.includes(focused) ? focused : null) ??
+    root.querySelector<HTMLElement>(`${ITEM}[aria-current]`) ??
+    all.find((el) => el.dataset.rovingLast === '1') ??
+    all[0];
+  for (const el of all) el.tabIndex = el === stop ? 0 : -1;
+  if (keep) {
+    for (const el of all) delete el.dataset.rovingLast;
+    keep.dataset.rovingLast = '1';
   }
 }
 

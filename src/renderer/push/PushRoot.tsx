@@ -36,8 +36,9 @@ export function PushRoot(props: { registryId?: string; repository?: string }) {
   const clearFinished = useClearFinished();
   const [retarget, setRetarget] = useState<PushSummary | null>(null);
   const list = pushes.data ?? [];
-  const busy = pushes.data ? list.some((s) => !isFinished(s)) || intake.items.some((i) => i.status === 'uploading') : undefined;
-  const failed = list.filter((s) => shownPhase(s) === 'failed').length;
+  // Busy until every file has gone through its sheet and every push has ended; refused files count as failures.
+  const busy = pushes.data ? list.some((s) => !isFinished(s)) || intake.items.some((i) => i.status === 'uploading' || i.status === 'ready') : undefined;
+  const failed = list.filter((s) => shownPhase(s) === 'failed').length + intake.items.filter((i) => i.status === 'failed' || i.status === 'skipped').length;
   const dock = useDockState(busy, failed);
   const { addFiles } = intake;
   const { setExpanded } = dock;

@@ -72,7 +72,7 @@ export function RegistrySidebar(props: { route: Route }) {
       {registries.isPending && <SkeletonRows rows={3} label="Loading registries" />}
       {registries.isError && <ErrorState compact error={registries.error} onRetry={() => registries.refetch()} />}
       {registries.data && list.length === 0 && <p className="sidebar-empty">No registries yet.</p>}
-      <ul className="registry-list" data-testid="registry-list" ref={listRef} aria-label="Saved registries">
+      <ul className="registry-list" data-testid="registry-list" ref={listRef}>
         {list.map((r, i) => (
           <SidebarItem
             key={r.id}

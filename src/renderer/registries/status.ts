@@ -88,6 +88,22 @@ export function sidebarAuthText(info: RegistryInfo, check: RegistryCheck | undef
   return user;
 }
 
+/**
+ * What a check of unsaved settings found that the user should see before saving (null when the
+ * credentials work or the registry asks for none). An unreachable registry or an untrusted
+ * certificate is left to the registry's screen, which explains those.
+ */
+export function draftCheckProblem(check: RegistryCheck): string | null {
+  if (isCredentialSourceError(check.error)) return check.error!.message;
+  if (!check.reachable) return null;
+  const c = check.credentials;
+  if (credentialsRefused(check)) return `The registry refused ${who(c?.username)}: check the username and password (or access token).`;
+  if (check.authScheme !== 'none' && !check.authenticated) {
+    return c?.kind === 'none' ? `The registry asks for a sign-in and Berth has no credentials for it (${c.description}).` : 'The registry did not accept the sign-in.';
+  }
+  return null;
+}
+
 /** A credentials failure that switching the registry to anonymous or a password can get around. */
 export function isCredentialSourceError(error: WireError | undefined): boolean {
   return error?.code === 'CREDENTIAL_HELPER_FAILED' || error?.code === 'CREDENTIALS_UNREADABLE';
