@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Modal } from './Modal';
 import { displayKey, useShortcut, useShortcutList, type Shortcut } from './shortcuts';
+import './shortcuts.css';
 
 const ALWAYS: Pick<Shortcut, 'keys' | 'description' | 'group'>[] = [
   { keys: ['↑', '↓', 'Home', 'End'], description: 'Move within a list (the sidebar is one Tab stop)', group: 'Everywhere' },
