@@ -3,7 +3,7 @@
  * its automatic moves: it opens when a push or upload starts and folds to its one-line summary
  * when everything is done — unless something failed meanwhile, so a failure stays in sight.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 const KEY = 'berth.pushDock';
 /** Smallest height of the open panel (header plus about one row). */
@@ -52,6 +52,31 @@ export function maxDockHeight(windowHeight: number): number {
 export function useDockState(busy: boolean | undefined, failed: number) {
   const [expanded, setExpandedState] = useState<boolean>(() => read().expanded ?? false);
   const [height, setHeightState] = useState<number>(() => read().height ?? DOCK_DEFAULT_PX);
+  // What the panel saw last: busy or not, and how many had failed when the busy spell began
+  // (undefined until the push list first loaded; null while nothing runs).
+  const [seen, setSeen] = useState<{ busy: boolean | undefined; failedAtStart: number | null | undefined }>({ busy: undefined, failedAtStart: undefined });
+  // Decided during render (derived state), so the panel never shows a finished list open for a
+  // frame before it folds. A push starting opens it; all done folds it unless a push failed
+  // meanwhile; what was already running when the page loaded leaves the remembered state alone.
+  if (busy !== undefined && busy !== seen.busy) {
+    let failedAtStart = seen.failedAtStart;
+    if (failedAtStart === undefined) {
+      failedAtStart = busy ? failed : null;
+      if (read().expanded === undefined) setExpandedState(busy);
+    } else if (busy && failedAtStart === null) {
+      failedAtStart = failed;
+      setExpandedState(true);
+    } else if (!busy && failedAtStart !== null) {
+      if (failed <= failedAtStart) setExpandedState(false);
+      failedAtStart = null;
+    }
+    setSeen({ busy, failedAtStart });
+  }
+  const initialised = seen.failedAtStart !== undefined;
+  useEffect(() => {
+    if (initialised) write({ expanded });
+  }, [expanded, initialised]);
+
   const setExpanded = useCallback((v: boolean) => {
     setExpandedState(v);
     write({ expanded: v });
@@ -61,23 +86,6 @@ export function useDockState(busy: boolean | undefined, failed: number) {
     setHeightState(clamped);
     write({ height: clamped });
   }, []);
-
-  // A push starting opens the panel; all done folds it, unless a push failed meanwhile. What was
-  // already running when the page loaded leaves the remembered state alone.
-  const failedAtStart = useRef<number | null | undefined>(undefined);
-  useEffect(() => {
-    if (busy === undefined) return;
-    if (failedAtStart.current === undefined) {
-      failedAtStart.current = busy ? failed : null;
-      if (read().expanded === undefined) setExpandedState(busy);
-    } else if (busy && failedAtStart.current === null) {
-      failedAtStart.current = failed;
-      setExpanded(true);
-    } else if (!busy && failedAtStart.current !== null) {
-      if (failed <= failedAtStart.current) setExpanded(false);
-      failedAtStart.current = null;
-    }
-  }, [busy, failed, setExpanded]);
 
   useEffect(() => {
     document.documentElement.style.setProperty('--push-dock-user', `${height}px`);
