@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // The engine runs in plain Node (CLI, web shell, tests): it must never load Electron.
-    files: ['src/main/{registry,archive,push,credentials,service,web,cli,cleanup,store,index,contents,transfer}/**/*.ts'],
+    files: ['src/main/{registry,archive,push,credentials,profiles,service,web,cli,cleanup,store,index,contents,transfer,referrers}/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noElectron('The engine runs without Electron.')], patterns: [otherProcess('preload', 'renderer')] }],
     },

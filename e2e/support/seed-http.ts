@@ -137,16 +137,5 @@ export function seedClient(reg: RunningRegistry): SeedClient {
   return c;
 }
 
-/** Runs `fn` over `items` with at most `concurrency` in flight; rejects on the first failure. */
-export async function mapPool<T, R>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return out;
-}
+/** Runs `fn` over `items` with at most `concurrency` in flight: the engine's own pool. */
+export { mapLimit as mapPool } from '../../src/shared/limiter';

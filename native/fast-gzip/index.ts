@@ -21,9 +21,8 @@ function packageRoot(from: string): string | null {
   }
 }
 
-/** The addon, or null when it was not built (no libdeflate, no compiler) or BERTH_GZIP=zlib asks for zlib. */
+/** The addon, or null when it was not built (no libdeflate, no compiler); BERTH_GZIP=zlib is the service settings' business. */
 export function loadFastGzip(): FastGzip | null {
-  if (process.env.BERTH_GZIP === 'zlib') return null;
   try {
     const here = fileURLToPath(import.meta.url);
     const root = packageRoot(dirname(here));

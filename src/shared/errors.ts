@@ -96,10 +96,11 @@ export class BerthError extends Error {
 /** Any thrown value as a WireError; unknown errors become INTERNAL with their message. */
 export function toWireError(err: unknown): WireError {
   if (err instanceof BerthError) return err.toWire();
-  if (isWireError(err)) return { ...err, message: redactUrl(err.message) };
+  // Before the shape check: Node's AbortError carries a string `code` (ABORT_ERR) too.
   if (err instanceof Error && err.name === 'AbortError') {
     return { code: 'CANCELLED', message: 'The operation was cancelled.' };
   }
+  if (isWireError(err)) return { ...err, message: redactUrl(err.message) };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected error: ${redactUrl(message)}. Please report this as a bug.` };
 }

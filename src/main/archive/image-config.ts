@@ -2,8 +2,10 @@
  * Image configs and the small pieces shared by both layouts: digest verification, platform,
  * and compression detection by magic bytes.
  */
-import { createHash } from 'node:crypto';
 import type { Platform } from '../../shared/types';
+import { digestOf } from '../registry/digest';
+import { readPlatform } from '../registry/image-config';
+import { encodingOfMediaType } from '../registry/media-types';
 import { type ArchiveContents, blobSource, isObject, type JsonObject, parseJson, readHead, readMetadata, requireEntry } from './contents';
 import type { ArchiveLayer } from './types';
 
@@ -22,20 +24,6 @@ export function detectCompression(head: Buffer): 'none' | 'gzip' | 'zstd' {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
   return 'none';
-}
-
-/** `algo:hex` of some bytes; sha256 unless the expected digest names another algorithm. */
-export function digestOf(bytes: Buffer, algorithm = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
-}
-
-/** Platform from an OCI descriptor's `platform` or a config (`os`, `architecture`, …). */
-export function toPlatform(v: unknown): Platform | null {
-  if (!isObject(v) || typeof v.os !== 'string' || typeof v.architecture !== 'string') return null;
-  const p: Platform = { os: v.os, architecture: v.architecture };
-  if (typeof v.variant === 'string' && v.variant) p.variant = v.variant;
-  if (typeof v['os.version'] === 'string' && v['os.version']) p.osVersion = v['os.version'];
-  return p;
 }
 
 /** Reads a config, checks that it hashes to the digest it is referenced by, and pulls out diff IDs. */
@@ -60,14 +48,9 @@ export async function loadConfig(contents: ArchiveContents, name: string, expect
     bytes,
     json,
     diffIds,
-    platform: toPlatform(json),
+    platform: readPlatform(json),
     created: typeof json.created === 'string' ? json.created : null,
   };
-}
-
-/** True for layer media types that registries never store (Windows base layers and the like). */
-export function isForeignMediaType(mediaType: unknown): boolean {
-  return typeof mediaType === 'string' && /foreign|nondistributable/.test(mediaType);
 }
 
 /** Layer kept as a descriptor only: its bytes live elsewhere (the `urls`). */
@@ -77,7 +60,7 @@ export function foreignLayer(desc: JsonObject, diffId: string | null): ArchiveLa
   if (Array.isArray(desc.urls)) foreign!.urls = desc.urls.filter((u: unknown): u is string => typeof u === 'string');
   return {
     diffId,
-    compression: /gzip/.test(mediaType) ? 'gzip' : /zstd/.test(mediaType) ? 'zstd' : 'none',
+    compression: encodingOfMediaType(mediaType),
     digest: foreign!.digest || null,
     size: foreign!.size,
     mediaType,

@@ -4,9 +4,11 @@
  * https://github.com/opencontainers/image-spec/blob/main/image-layout.md
  */
 import type { Platform } from '../../shared/types';
-import { DOCKER_CONFIG, isIndexType, OCI_CONFIG } from '../registry/media-types';
+import { digestOf } from '../registry/digest';
+import { readPlatform } from '../registry/image-config';
+import { DOCKER_CONFIG, isForeignMediaType, isIndexType, OCI_CONFIG } from '../registry/media-types';
 import { type ArchiveContents, isObject, type JsonObject, missing, parseJson, readMetadata, resolveEntry } from './contents';
-import { digestOf, foreignLayer, isForeignMediaType, loadConfig, storedLayer, toPlatform } from './image-config';
+import { foreignLayer, loadConfig, storedLayer } from './image-config';
 import { blobPath } from './paths';
 import type { ArchiveImageEntry, ArchiveLayer } from './types';
 
@@ -78,7 +80,7 @@ export async function walkIndex(contents: ArchiveContents, lenient: boolean): Pr
       return;
     }
     if (!isObject(json.config)) return; // not an image manifest (schema 1, unknown artifact)
-    found.set(desc.digest, { digest: desc.digest, json, tags: [...tags], platform: toPlatform(desc.platform), attestation: isAttestation(desc) });
+    found.set(desc.digest, { digest: desc.digest, json, tags: [...tags], platform: readPlatform(desc.platform), attestation: isAttestation(desc) });
   }
 
   for (const desc of index.manifests) await visit(desc, 'index.json', [], 0, true);

@@ -4,6 +4,7 @@
  * Every manifest and config is fetched once, however many tags share it.
  */
 import { BerthError, type ErrorCode } from '../../shared/errors';
+import { mapLimit } from '../../shared/limiter';
 import {
   MAX_CONFIG_BYTES,
   fetchBlobBytes,
@@ -13,7 +14,6 @@ import {
   isAttestation,
   isImageType,
   isIndexType,
-  mapLimit,
   readDescriptor,
   readImageManifest,
   type FetchedManifest,

@@ -3,8 +3,8 @@
  * whatever layers are not indexed yet, merging them (once, cached by the list of layer digests)
  * and answering listings, searches, file reads and diffs from the cache.
  */
-import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
+import { digestOf } from '../registry/digest';
 import type { ContentStore } from '../store/content-store';
 import type { ImageSource } from './image-source';
 import type { LayerIndex } from './layer-index';
@@ -28,7 +28,7 @@ export interface OpenImageOptions {
 
 /** Cache key of a merged tree: a digest of the format version and the ordered layer keys. */
 export function mergedKey(layerKeys: string[]): string {
-  return `sha256:${createHash('sha256').update(`berth-image-files-v1\n${layerKeys.join('\n')}`).digest('hex')}`;
+  return digestOf(`berth-image-files-v1\n${layerKeys.join('\n')}`);
 }
 
 /** The merged filesystem of one image, with the source it came from (for reading file bytes). */

@@ -5,7 +5,7 @@
  */
 import type { Header } from 'tar-stream';
 import { BerthError } from '../../shared/errors';
-import { Limiter } from '../registry/limiter';
+import { Limiter } from '../../shared/limiter';
 import type { ContentStore } from '../store/content-store';
 import { classify } from './entry-kinds';
 import { LayerIndex, LayerIndexWriter } from './layer-index';

@@ -15,7 +15,7 @@ vi.mock('electron', () => ({
 }));
 
 const { keychainCodec } = await import('./keychain');
-const { SecretStore } = await import('../credentials/secret-store');
+const { SecretStore } = await import('../profiles/secret-store');
 
 beforeEach(() => Object.assign(state, { available: true, backend: 'gnome_libsecret' }));
 

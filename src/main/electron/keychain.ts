@@ -5,7 +5,7 @@
  * used instead, and the UI says so, rather than pretending the secret is encrypted.
  */
 import { safeStorage } from 'electron';
-import { PLAIN_CODEC, type SecretCodec } from '../credentials/secret-store';
+import { PLAIN_CODEC, type SecretCodec } from '../profiles/secret-store';
 
 /** The codec for secrets.json in this session; call after `app.whenReady()` (Linux needs it). */
 export function keychainCodec(): SecretCodec {

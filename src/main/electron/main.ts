@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, session } from 'electron';
-import { savedRegistries } from '../service/saved-registries';
-import { BerthService } from '../service/service';
+import { createService } from '../service/create-service';
+import type { BerthService } from '../service/service';
 import { registerIpc } from './ipc';
 import { keychainCodec } from './keychain';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -40,16 +40,15 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     serveRenderer(RENDERER_DIR);
-    let registries;
     try {
-      registries = await savedRegistries(app.getPath('userData'), keychainCodec());
+      // The cache is the platform's cache folder, shared with `berth serve` and `berth push`.
+      service = await createService({ dataDir: app.getPath('userData'), secretCodec: keychainCodec() });
     } catch (err) {
       // Unreadable data folder (permissions): say so instead of a window that silently never opens.
       dialog.showErrorBox('Berth cannot start', err instanceof Error ? err.message : String(err));
       app.quit();
       return;
     }
-    service = new BerthService({ cacheDir: join(app.getPath('userData'), 'cache'), registries });
     registerIpc(service, DEV_URL ? originOf(DEV_URL) : null);
     open();
     app.on('activate', () => {

@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { BerthError, type ErrorCode } from '../../shared/errors';
+import { mapLimit } from '../../shared/limiter';
 import { listAllRepositories } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
 import { BackgroundLane, type LaneOptions, type LanePause } from './lane';
@@ -68,6 +69,9 @@ const FATAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CANCELLED', 'CONNECTION_REFUSED', 'DNS_FAILURE', 'TLS_UNTRUSTED', 'TLS_FAILURE', 'TLS_PIN_MISMATCH', 'TIMEOUT', 'NETWORK',
   'INSECURE_REFUSED', 'UNAUTHORIZED', 'AUTH_FAILED', 'TOOMANYREQUESTS', 'CREDENTIAL_HELPER_FAILED', 'CREDENTIALS_UNREADABLE', 'INTERNAL',
 ]);
+/** Ends the pool of repository reads; what stopped it is in `fatal` or the stop signal. */
+const STOPPED = new BerthError('CANCELLED', 'The index build stopped.');
+
 const isFatal = (err: unknown): boolean =>
   !(err instanceof BerthError) || FATAL.has(err.code) || (err.detail as { retriesExhausted?: boolean } | undefined)?.retriesExhausted === true;
 
@@ -143,18 +147,20 @@ async function runBuild(client: RegistryClient, index: RegistryIndex, opts: Buil
     report(true);
 
     const ctx = readContext(view, index, stop.signal);
-    let next = 0;
     let fatal: unknown = null;
-    const worker = async (): Promise<void> => {
-      while (!fatal && !stop.signal.aborted && next < todo.length) {
-        const name = todo[next++];
+    const timer = setInterval(() => report(), opts.progressIntervalMs ?? 1000);
+    timer.unref();
+    try {
+      // A repository that fails on its content is recorded and skipped; a fatal failure (or a stop) ends the pool.
+      await mapLimit(todo, Math.max(1, opts.concurrency ?? 4), async (name) => {
+        if (stop.signal.aborted) throw STOPPED;
         try {
           await readRepository(ctx, name, gen);
         } catch (err) {
           if (isFatal(err) || stop.signal.aborted) {
             fatal ??= err;
             stop.abort();
-            return;
+            throw STOPPED;
           }
           failed.push({ repository: name, message: (err as Error).message });
           const r = model.repo(name, true);
@@ -164,12 +170,9 @@ async function runBuild(client: RegistryClient, index: RegistryIndex, opts: Buil
         done++;
         doneThisRun++;
         report();
-      }
-    };
-    const timer = setInterval(() => report(), opts.progressIntervalMs ?? 1000);
-    timer.unref();
-    try {
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, todo.length)) }, worker));
+      }).catch((err: unknown) => {
+        if (err !== STOPPED) throw err;
+      });
     } finally {
       clearInterval(timer);
     }

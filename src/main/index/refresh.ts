@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { BerthError, type ErrorCode } from '../../shared/errors';
 import { listAllTags } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
-import { mapLimit } from '../registry/limiter';
+import { mapLimit } from '../../shared/limiter';
 import { fetchBlobBytes, fetchManifest, headManifest } from '../registry/manifest';
 import { DOCKER_SCHEMA1_SIGNED, manifestMediaType } from '../registry/media-types';
 import { isValidTag } from '../../shared/reference';

@@ -4,10 +4,10 @@
  * ContentStore. Builds and refreshes commit whole repositories; the screens' reads and Berth's
  * own deletes feed it through the `observe…` and `forget…` calls.
  */
-import { createHash } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
+import { digestOf } from '../registry/digest';
 import { isValidDigest } from '../../shared/reference';
 import type { ContentStore } from '../store/content-store';
 import { encodeRecord, type Line } from './codec';
@@ -226,7 +226,7 @@ export class IndexStore {
 /** A folder name for a key: readable, filesystem-safe, and unique through a hash of the key. */
 export function folderName(key: string): string {
   const slug = key.toLowerCase().replace(/[^a-z0-9.-]+/g, '_').replace(/^[._]+/, '').slice(0, 40);
-  return `${slug || 'registry'}-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+  return `${slug || 'registry'}-${digestOf(key).slice('sha256:'.length, 'sha256:'.length + 12)}`;
 }
 
 function byCodeUnit(a: string, b: string): number {

@@ -3,8 +3,8 @@
  * images share base layers the way real registries do — a few base images, each app image is a
  * base plus its own layers, some tags are multi-platform indexes, some tags share a digest.
  */
-import { createHash } from 'node:crypto';
-import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../registry/media-types';
+import { digestOf } from '../registry/digest';
+import { DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from '../registry/media-types';
 import { emptyRepo } from './model';
 import { applyConfig, recordFromManifest } from './record';
 import type { RegistryIndex } from './registry-index';
@@ -20,8 +20,6 @@ export interface SyntheticOptions {
   /** Repositories per namespace (default 100). */
   perNamespace?: number;
 }
-
-const sha = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
 /** A small deterministic pseudo-random generator (so runs are comparable). */
 function rng(seed: number): () => number {
@@ -48,12 +46,12 @@ export function addImage(
   const manifest = {
     schemaVersion: 2,
     mediaType,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfgText), size: cfgText.length },
-    layers: layers.map(([digest, size]) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size })),
+    config: { mediaType: OCI_CONFIG, digest: digestOf(cfgText), size: cfgText.length },
+    layers: layers.map(([digest, size]) => ({ mediaType: OCI_LAYER_GZIP, digest, size })),
     annotations: { name },
   };
   const text = JSON.stringify(manifest);
-  const digest = sha(text);
+  const digest = digestOf(text);
   const rec = recordFromManifest(index.model.digests, digest, mediaType, manifest, text.length);
   applyConfig(rec, cfg);
   index.addRecord(rec);
@@ -71,7 +69,7 @@ export function addIndex(index: RegistryIndex, children: [string, string][]): st
     }),
   };
   const text = JSON.stringify(json);
-  const digest = sha(text);
+  const digest = digestOf(text);
   index.addRecord(recordFromManifest(index.model.digests, digest, OCI_INDEX, json, text.length));
   return digest;
 }
@@ -80,7 +78,7 @@ export function addIndex(index: RegistryIndex, children: [string, string][]): st
 export function fillSynthetic(index: RegistryIndex, opts: SyntheticOptions): number {
   const rand = rng(42);
   const bases = Array.from({ length: opts.bases ?? 20 }, (_, b) =>
-    Array.from({ length: 3 }, (_, l): [string, number] => [sha(`base ${b} layer ${l}`), Math.floor(5e6 + rand() * 3e7)]),
+    Array.from({ length: 3 }, (_, l): [string, number] => [digestOf(`base ${b} layer ${l}`), Math.floor(5e6 + rand() * 3e7)]),
   );
   const labels = ['team=web', 'team=api', 'team=data', 'tier=prod', 'tier=dev'];
   let tags = 0;
@@ -98,7 +96,7 @@ export function fillSynthetic(index: RegistryIndex, opts: SyntheticOptions): num
     for (let t = 0; t < opts.tagsPerRepository; t++) {
       const created = new Date(Date.UTC(2023, 0, 1) + Math.floor(rand() * 730) * 86_400_000).toISOString();
       const [k, v] = labels[(r + t) % labels.length].split('=');
-      const own = (p: string): [string, number][] => [[sha(`${name} ${t} ${p} a`), Math.floor(rand() * 5e7)], [sha(`${name} ${t} ${p} b`), Math.floor(rand() * 1e6)]];
+      const own = (p: string): [string, number][] => [[digestOf(`${name} ${t} ${p} a`), Math.floor(rand() * 5e7)], [digestOf(`${name} ${t} ${p} b`), Math.floor(rand() * 1e6)]];
       let digest: string;
       if (t % (opts.indexEvery ?? 10) === 9) {
         const amd = addImage(index, name, [...base, ...own('amd64')], { created, labels: { [k]: v }, architecture: 'amd64' });

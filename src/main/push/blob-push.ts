@@ -5,15 +5,14 @@
  */
 import { BerthError } from '../../shared/errors';
 import type { RegistryClient } from '../registry/client';
+import type { LayerEncoding } from '../registry/media-types';
+import type { RetryPolicy } from '../registry/retry';
+import { headBlob, SessionLost, SessionRewind, UploadSession, type SessionContext } from '../registry/upload';
+import { CHUNK_SIZE, sendChunks } from '../registry/upload-chunks';
 import type { PushCache } from './cache';
-import { ChunkPool, LayerEncoder, readAhead, rechunk, type EncodeMode, type EncodeResult } from './encode';
-import type { LayerEncoding } from './manifest';
+import { LayerEncoder, type EncodeMode, type EncodeResult, type GzipChoice } from './encode';
 import type { ProgressTracker } from './progress';
-import type { RetryPolicy } from './retry';
-import { SessionLost, SessionRewind, UploadSession, type SessionContext } from './upload-session';
 
-/** Bytes per PATCH; blobs whose wire size fits in one chunk go up as POST + one PUT. */
-export const CHUNK_SIZE = 4 * 1024 * 1024;
 const MAX_MOUNT_TRIES = 3;
 /** New sessions one blob may need (the registry lost the previous one) before the push gives up. */
 const MAX_RESTARTS = 4;
@@ -32,8 +31,8 @@ export interface PushContext {
   open: Set<UploadSession>;
   /** Adds to the push's bytesUploaded. */
   onSent(bytes: number): void;
-  /** Threads each gzip stream may use. */
-  gzipParallel: number;
+  /** Threads each gzip stream may use, and the engine when the settings force one. */
+  gzip: GzipChoice;
   /** Waits, retries and the words for faults; shared with the client's retry interceptor. */
   policy: RetryPolicy;
 }
@@ -66,21 +65,6 @@ function sessionCtx(ctx: PushContext, repository: string): SessionContext {
   return { client: ctx.client, repository, signal: ctx.signal, hardSignal: ctx.hardSignal, open: ctx.open, policy: ctx.policy, onSent: ctx.onSent };
 }
 
-/** HEAD the blob: its size when the repository has it, null otherwise (the client's interceptor retries it). */
-export async function headBlob(ctx: PushContext, repository: string, digest: string): Promise<number | null> {
-  const res = await ctx.client.request({
-    method: 'HEAD',
-    url: `/v2/${repository}/blobs/${digest}`,
-    scope: { repository, actions: ['pull', 'push'] },
-    signal: ctx.signal,
-    expect: [200, 404],
-  });
-  await res.body.dump();
-  if (res.status !== 200) return null;
-  const len = Number(res.headers['content-length']);
-  return Number.isFinite(len) ? len : null;
-}
-
 /** Tries to mount `digest` from repositories where it was seen; a session when the registry fell back to an upload. */
 async function tryMount(ctx: PushContext, repository: string, digest: string): Promise<'mounted' | UploadSession | null> {
   const from = ctx.cache.seenIn(ctx.host, digest).filter((r) => r !== repository).slice(0, MAX_MOUNT_TRIES);
@@ -106,7 +90,7 @@ export async function pushBlob(ctx: PushContext, repository: string, job: BlobJo
   let session: UploadSession | null = null;
   if (job.knownDigest) {
     tracker.setState(job.key, 'checking');
-    const size = await headBlob(ctx, repository, job.knownDigest);
+    const size = await headBlob(ctx.client, repository, job.knownDigest, ctx.signal);
     if (size !== null) {
       tracker.setState(job.key, 'exists', job.knownDigest);
       ctx.cache.addSeen(ctx.host, job.knownDigest, repository);
@@ -114,7 +98,7 @@ export async function pushBlob(ctx: PushContext, repository: string, job: BlobJo
     }
     const mounted = await tryMount(ctx, repository, job.knownDigest);
     if (mounted === 'mounted') {
-      const size = await headBlob(ctx, repository, job.knownDigest);
+      const size = await headBlob(ctx.client, repository, job.knownDigest, ctx.signal);
       if (size === null) throw new BerthError('BLOB_UNKNOWN', `${ctx.host} said it mounted ${job.knownDigest} into ${repository} but does not have it. Push again.`);
       tracker.setState(job.key, 'mounted', job.knownDigest);
       ctx.cache.addSeen(ctx.host, job.knownDigest, repository);
@@ -196,26 +180,15 @@ async function uploadOnce(
   // Large blobs open the session first so the registry's OCI-Chunk-Min-Length shapes the chunks.
   if (job.sourceSize >= CHUNK_SIZE) await ensure();
   const chunkSize = Math.max(CHUNK_SIZE, session?.minChunk ?? 0);
-  const enc = new LayerEncoder(job.open(), job.mode, (n) => ctx.tracker.setBytes(job.key, n), { parallel: ctx.gzipParallel });
-  // Full chunks go up as they come; only a short (hence final) chunk is held for the closing PUT,
-  // so a blob that fits one chunk costs POST + PUT and memory stays at two chunks per blob.
-  let last: Buffer | null = null;
-  let pos = 0;
+  const enc = new LayerEncoder(job.open(), job.mode, (n) => ctx.tracker.setBytes(job.key, n), ctx.gzip);
   let uploading = false;
   try {
-    const pool = new ChunkPool(chunkSize);
-    for await (const chunk of readAhead(rechunk(enc.output, chunkSize, pool), 1)) {
-      if (chunk.length < chunkSize) {
-        last = chunk; // rechunk only yields a short chunk at the very end
-        continue;
-      }
+    const { last, pos } = await sendChunks(enc.output, chunkSize, async () => {
       const s = await ensure();
       if (!uploading) ctx.tracker.setState(job.key, 'uploading');
       uploading = true;
-      await s.patch(chunk, pos);
-      pos += chunk.length;
-      pool.put(chunk);
-    }
+      return s;
+    });
     const result = enc.result!;
     if (job.expectedDiffId && result.diffId && result.diffId !== job.expectedDiffId) {
       throw new BerthError(
@@ -224,17 +197,17 @@ async function uploadOnce(
         { expected: job.expectedDiffId, actual: result.diffId },
       );
     }
-    if (!session && !job.knownDigest && (await headBlob(ctx, repository, result.digest)) !== null) {
+    if (!session && !job.knownDigest && (await headBlob(ctx.client, repository, result.digest, ctx.signal)) !== null) {
       // Nothing sent yet and the registry already has these exact bytes (gzip here is deterministic).
       return { ...result, existed: true };
     }
     const s = await ensure();
     try {
-      await s.finish(result.digest, last ?? Buffer.alloc(0), pos);
+      await s.finish(result.digest, last, pos);
     } catch (err) {
       if (!(err instanceof SessionLost) && !lostSession(err)) throw err;
       // The closing PUT may have landed before its answer was lost.
-      if ((await headBlob(ctx, repository, result.digest)) !== null) return result;
+      if ((await headBlob(ctx.client, repository, result.digest, ctx.signal)) !== null) return result;
       throw new SessionLost();
     }
     return result;

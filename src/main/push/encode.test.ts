@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { LayerEncoder, readAhead, rechunk } from './encode';
+import { foreignMediaType, layerMediaType } from '../registry/media-types';
+import { parseRange } from '../registry/upload';
+import { readAhead, rechunk } from '../registry/upload-chunks';
+import { LayerEncoder } from './encode';
+import { chooseManifestFormat } from './manifests';
 import { parallelGzip } from './parallel-gzip';
-import { chooseManifestFormat, foreignMediaType, layerMediaType } from './manifest';
-import { parseRange } from './upload-session';
 
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {

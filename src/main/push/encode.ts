@@ -4,18 +4,24 @@
  * decompressing in parallel when the layer is stored compressed.
  */
 import { createHash } from 'node:crypto';
-import type { Readable, Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { once } from 'node:events';
 import * as zlib from 'node:zlib';
 import { BerthError } from '../../shared/errors';
-import { parallelGzip } from './parallel-gzip';
-import type { LayerEncoding } from './manifest';
+import { parallelGzip, type GzipEngine } from './parallel-gzip';
+import type { LayerEncoding } from '../registry/media-types';
 
 /** zlib level for layers Berth compresses: level 1 is as fast as it gets and within ~3 % of level 3's size. */
 export const GZIP_LEVEL = 1;
 
 /** How a layer's stored bytes become the wire bytes. */
 export type EncodeMode = { kind: 'compress'; to: LayerEncoding } | { kind: 'verbatim'; stored: LayerEncoding };
+
+/** How gzip layers are compressed: threads per stream, and the engine when the settings force one (BERTH_GZIP=zlib). */
+export interface GzipChoice {
+  parallel?: number;
+  engine?: GzipEngine;
+}
 
 /** Wire digest and size, and the diff ID when it could be computed (null: zstd without Node support). */
 export interface EncodeResult {
@@ -100,11 +106,11 @@ export class LayerEncoder {
   result: EncodeResult | null = null;
   readonly output: AsyncGenerator<Buffer>;
 
-  constructor(source: AsyncIterable<Buffer>, mode: EncodeMode, onSourceBytes: (n: number) => void, opts: { parallel?: number } = {}) {
-    this.output = mode.kind === 'compress' ? this.compress(source, mode.to, onSourceBytes, opts.parallel) : this.verbatim(source, mode.stored, onSourceBytes);
+  constructor(source: AsyncIterable<Buffer>, mode: EncodeMode, onSourceBytes: (n: number) => void, opts: GzipChoice = {}) {
+    this.output = mode.kind === 'compress' ? this.compress(source, mode.to, onSourceBytes, opts) : this.verbatim(source, mode.stored, onSourceBytes);
   }
 
-  private async *compress(source: AsyncIterable<Buffer>, to: LayerEncoding, onBytes: (n: number) => void, parallel?: number): AsyncGenerator<Buffer> {
+  private async *compress(source: AsyncIterable<Buffer>, to: LayerEncoding, onBytes: (n: number) => void, gzip: GzipChoice): AsyncGenerator<Buffer> {
     const raw = createHash('sha256');
     const input = tap(source, raw, onBytes);
     if (to === 'none') {
@@ -122,7 +128,7 @@ export class LayerEncoder {
     let size = 0;
     const out =
       to === 'gzip'
-        ? parallelGzip(input, { level: GZIP_LEVEL, parallel })
+        ? parallelGzip(input, { level: GZIP_LEVEL, parallel: gzip.parallel, engine: gzip.engine })
         : through(input, (zlib as unknown as { createZstdCompress(): Transform }).createZstdCompress());
     for await (const c of out) {
       wire.update(c);
@@ -160,69 +166,4 @@ export class LayerEncoder {
     }
     this.result = { digest, size, diffId };
   }
-}
-
-/**
- * Recycles chunk buffers: without it every 8 MiB chunk is fresh external memory that V8 frees
- * only at its next GC, and RSS climbs by tens of MB on fast uploads.
- */
-export class ChunkPool {
-  private readonly free: Buffer[] = [];
-  constructor(readonly size: number) {}
-  get(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
-  }
-  /** Gives a buffer (or a view of one) from `get()` back once nothing refers to it any more. */
-  put(buf: Buffer): void {
-    if (buf.byteOffset !== 0 || buf.buffer.byteLength !== this.size || this.free.length >= 4) return;
-    this.free.push(buf.length === this.size ? buf : Buffer.from(buf.buffer, 0, this.size));
-  }
-}
-
-/** Cuts a stream of buffers into chunks of exactly `size` bytes (the last may be shorter, never empty unless the input is). */
-export async function* rechunk(input: AsyncIterable<Buffer>, size: number, pool: ChunkPool = new ChunkPool(size)): AsyncGenerator<Buffer> {
-  let buf = pool.get();
-  let used = 0;
-  for await (const c of input) {
-    let off = 0;
-    while (off < c.length) {
-      const n = Math.min(size - used, c.length - off);
-      c.copy(buf, used, off, off + n);
-      used += n;
-      off += n;
-      if (used === size) {
-        yield buf;
-        buf = pool.get();
-        used = 0;
-      }
-    }
-  }
-  if (used > 0) yield buf.subarray(0, used);
-}
-
-/** Reads ahead up to `depth` items of an async iterable so its producer keeps working while the consumer waits. */
-export async function* readAhead<T>(input: AsyncIterable<T>, depth: number): AsyncGenerator<T> {
-  const it = input[Symbol.asyncIterator]();
-  const queue: Promise<IteratorResult<T>>[] = [];
-  const pull = (): void => {
-    const p = it.next();
-    p.catch(() => undefined);
-    queue.push(p);
-  };
-  try {
-    pull();
-    for (;;) {
-      const r = await queue.shift()!;
-      if (r.done) return;
-      while (queue.length < depth) pull();
-      yield r.value;
-    }
-  } finally {
-    await it.return?.(undefined);
-  }
-}
-
-/** Convenience for callers holding a Node stream. */
-export function iterate(stream: Readable): AsyncIterable<Buffer> {
-  return stream as AsyncIterable<Buffer>;
 }

@@ -10,7 +10,9 @@ import { BerthError, toWireError } from '../../shared/errors';
 import { initialProgress } from '../../shared/push-phase';
 import type { PushId, PushOutcome, PushProgress, PushSummary } from '../../shared/types';
 import { makeSpoolDir } from '../archive/temp-root';
-import type { PushJobInput } from './run';
+import type { PushJob, PushJobInput } from './run';
+import { failedOutcome } from './outcome';
+import type { GzipEngine } from './parallel-gzip';
 import type { FromWorker, PushWorkerData } from './worker-protocol';
 import { defaultWorkerUrl } from './worker-url';
 
@@ -37,9 +39,12 @@ export class PushManager {
   private readonly cacheDir: string;
   private readonly workerUrl: URL | null;
   private readonly inProcess: boolean;
+  private readonly gzip: GzipEngine | undefined;
 
-  constructor(opts: { cacheDir: string; workerUrl?: URL; inProcess?: boolean }) {
+  /** `cacheDir` and `gzip` come from the service's settings (BERTH_CACHE_DIR, BERTH_GZIP). */
+  constructor(opts: { cacheDir: string; gzip?: GzipEngine; workerUrl?: URL; inProcess?: boolean }) {
     this.cacheDir = opts.cacheDir;
+    this.gzip = opts.gzip;
     this.inProcess = opts.inProcess === true;
     this.workerUrl = this.inProcess ? null : (opts.workerUrl ?? defaultWorkerUrl());
   }
@@ -48,7 +53,7 @@ export class PushManager {
   start(input: PushJobInput): PushId {
     const pushId = randomUUID();
     const summary: PushSummary = { pushId, request: input.request, fileName: input.fileName, progress: initialProgress(pushId), outcome: null };
-    const job = { ...input, pushId, cacheDir: this.cacheDir };
+    const job: PushJob = { ...input, pushId, cacheDir: this.cacheDir, ...(this.gzip ? { gzip: this.gzip } : {}) };
     const entry: Running = { summary, done: Promise.resolve() };
     this.pushes.set(pushId, entry);
     entry.done = this.inProcess ? this.runInProcess(entry, job) : this.runInWorker(entry, { job });
@@ -120,14 +125,7 @@ export class PushManager {
     const pushId = entry.summary.pushId;
     return new Promise<void>((resolve) => {
       const fail = (why: string): void => {
-        this.finish(entry, {
-          pushId,
-          ok: false,
-          pushed: [],
-          error: toWireError(new BerthError('INTERNAL', `The push worker stopped unexpectedly (${why}). Try the push again; if it repeats, report it as a bug.`)),
-          bytesUploaded: 0,
-          seconds: 0,
-        });
+        this.finish(entry, failedOutcome(pushId, new BerthError('INTERNAL', `The push worker stopped unexpectedly (${why}). Try the push again; if it repeats, report it as a bug.`)));
       };
       let worker: Worker;
       try {

@@ -10,6 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { constants, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
 import { loadFastGzip } from '../../../native/fast-gzip/index';
+import { Limiter } from '../../shared/limiter';
+import { ChunkPool, rechunk } from '../registry/upload-chunks';
 
 /**
  * Bytes of input per independently compressed block. Measured on bench/push (1.89 GB, libdeflate):
@@ -33,19 +35,7 @@ export type GzipEngine = 'libdeflate' | 'zlib';
  * Process-wide cap on blocks being compressed: one per core. Every stream shares it, so the libuv
  * pool (4 threads) always keeps threads free for the file reads that feed the compressors.
  */
-const slots = { free: Math.max(1, availableParallelism()), waiting: [] as (() => void)[] };
-
-async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (slots.free > 0) slots.free--;
-  else await new Promise<void>((resolve) => slots.waiting.push(resolve));
-  try {
-    return await fn();
-  } finally {
-    const next = slots.waiting.shift();
-    if (next) next();
-    else slots.free++;
-  }
-}
+const slots = new Limiter(Math.max(1, availableParallelism()));
 
 function deflateBlock(block: Buffer, dictionary: Buffer | undefined, level: number): Promise<Buffer> {
   // memLevel 9: a few percent faster than the default 8 at level 1, same output size.
@@ -132,12 +122,10 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: Paralle
   const inflight: { out: Promise<Buffer>; block: Buffer }[] = [];
   // Recycled input blocks: otherwise every block is fresh external memory that lingers until V8's
   // next GC, and RSS grows by tens of MB while gigabytes stream through.
-  const spare: Buffer[] = [];
-  let fill: Buffer = Buffer.allocUnsafe(blockSize);
-  let used = 0;
+  const pool = new ChunkPool(blockSize);
 
   const launch = (block: Buffer): void => {
-    const out = withSlot(() => f.block(block));
+    const out = slots.run(() => f.block(block));
     // A rejection is observed when the block is awaited; avoid an unhandled-rejection warning meanwhile.
     out.catch(() => undefined);
     inflight.push({ out, block });
@@ -145,29 +133,18 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: Paralle
   const next = async (): Promise<Buffer> => {
     const { out, block } = inflight.shift()!;
     const result = await out;
-    if (f.reusable && block.length === blockSize) spare.push(block);
+    if (f.reusable) pool.put(block);
     return result;
   };
 
   if (f.head) yield f.head;
   try {
-    for await (const chunk of source) {
-      f.update(chunk);
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(blockSize - used, chunk.length - off);
-        chunk.copy(fill, used, off, off + n);
-        used += n;
-        off += n;
-        if (used === blockSize) {
-          launch(fill);
-          used = 0;
-          while (inflight.length >= parallel) yield await next();
-          fill = spare.pop() ?? Buffer.allocUnsafe(blockSize);
-        }
-      }
+    // rechunk takes its next block from the pool only after this loop's body, so a block freed meanwhile is reused.
+    for await (const block of rechunk(source, blockSize, pool)) {
+      f.update(block);
+      launch(block);
+      while (inflight.length >= parallel) yield await next();
     }
-    if (used > 0) launch(fill.subarray(0, used));
     while (inflight.length) yield await next();
   } finally {
     inflight.length = 0;

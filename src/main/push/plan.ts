@@ -1,14 +1,17 @@
 /**
- * The push plan of one image: for every layer, how its bytes travel (compressed by Berth, sent
- * as stored, or left foreign) and which digest it may already have — so the manifest format is
- * chosen before anything is uploaded.
+ * The push's first step, the plan: for every layer of every image pushed, how its bytes travel
+ * (compressed by Berth, sent as stored, or left foreign) and which digest it may already have —
+ * so the manifest format is chosen before anything is uploaded.
  */
 import { BerthError } from '../../shared/errors';
 import type { Compression, Descriptor } from '../../shared/types';
 import type { ArchiveImageEntry, OpenedArchive } from '../archive/types';
+import { encodingOfMediaType, type LayerEncoding, type ManifestFormat } from '../registry/media-types';
 import type { BlobJob } from './blob-push';
 import type { PushCache } from './cache';
-import { chooseManifestFormat, encodingOfMediaType, foreignMediaType, layerMediaType, type LayerEncoding, type ManifestFormat } from './manifest';
+import { chooseManifestFormat } from './manifests';
+import type { ProgressTracker } from './progress';
+import type { PushTarget } from './targets';
 
 /** One layer's slot in the manifest: a blob to push, or a foreign descriptor kept as is. */
 export type LayerPlan = { kind: 'blob'; job: BlobJob } | { kind: 'foreign'; descriptor: Descriptor; encoding: LayerEncoding };
@@ -83,12 +86,16 @@ export function planImage(archive: OpenedArchive, image: ArchiveImageEntry, comp
   return { image, format, config, layers };
 }
 
-/** The manifest's layer descriptors, given what each blob became in the target repository. */
-export function layerDescriptors(plan: ImagePlan, pushed: Map<string, { digest: string; size: number }>): Descriptor[] {
-  return plan.layers.map((l) => {
-    if (l.kind === 'foreign') return { ...l.descriptor, mediaType: foreignMediaType(plan.format, l.descriptor.mediaType) };
-    const blob = pushed.get(l.job.key);
-    if (!blob) throw new BerthError('INTERNAL', `Layer ${l.job.key} was not pushed before its manifest. Please report this as a bug.`);
-    return { mediaType: layerMediaType(plan.format, l.job.encoding), digest: blob.digest, size: blob.size };
-  });
+/** Plans each image the targets name (once, however many targets share it) and announces its blobs to progress. */
+export function planPush(archive: OpenedArchive, targets: PushTarget[], compression: Compression, cache: PushCache, tracker: ProgressTracker, signal: AbortSignal): Map<number, ImagePlan> {
+  const plans = new Map<number, ImagePlan>();
+  for (const t of targets) {
+    if (plans.has(t.imageIndex)) continue;
+    const image = archive.images.find((i) => i.index === t.imageIndex)!;
+    const plan = planImage(archive, image, compression, cache, signal);
+    plans.set(t.imageIndex, plan);
+    tracker.addLayer(plan.config.key, plan.config.sourceSize);
+    for (const l of plan.layers) if (l.kind === 'blob') tracker.addLayer(l.job.key, l.job.sourceSize);
+  }
+  return plans;
 }

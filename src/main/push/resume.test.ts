@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { buildArchive } from '../archive/test-fixtures';
-import { CHUNK_SIZE } from './blob-push';
+import { CHUNK_SIZE } from '../registry/upload-chunks';
 import { nthChunk, startProxy, type FaultRule, type TestProxy } from './test-proxy';
 import { openUploads, pushTo, readBack, resentBytes, tagsOf, uploadFolders } from './test-push-helpers';
 

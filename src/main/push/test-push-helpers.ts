@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RunningRegistry } from '../../../e2e/support/registry';
 import type { PushOutcome, PushProgress, PushRequest } from '../../shared/types';
-import type { RetryTimings } from './retry';
+import type { RetryTimings } from '../registry/retry';
 import { runPush } from './run';
 
 const ACCEPT = [

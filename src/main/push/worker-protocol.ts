@@ -4,12 +4,12 @@
  */
 import type { WireError } from '../../shared/errors';
 import type { ArchiveInfo, PushOutcome, PushProgress } from '../../shared/types';
-import type { PushJobInput } from './run';
+import type { PushJob } from './run';
 
 /** `workerData` of a push. */
 export interface PushWorkerData {
   task?: 'push';
-  job: PushJobInput & { pushId: string; cacheDir: string };
+  job: PushJob;
   /** The worker's own temp folder (made and removed by the main thread): a .tar.gz is spooled under it. */
   spoolDir?: string;
 }

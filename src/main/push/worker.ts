@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWireError } from '../../shared/errors';
 import { setSpoolParent } from '../archive/temp-root';
+import { failedOutcome } from './outcome';
 import type { FromWorker, InspectWorkerData, PushWorkerData, ToWorker, WorkerData } from './worker-protocol';
 
 const port = parentPort;
@@ -35,14 +36,7 @@ async function inspect({ path, name, handle }: InspectWorkerData): Promise<void>
 
 async function push({ job }: PushWorkerData): Promise<void> {
   const { runPush } = await import('./run');
-  const outcome = await runPush(job, { signal: controller.signal, onProgress: (progress) => post({ type: 'progress', progress }) }).catch((err: unknown) => ({
-    pushId: job.pushId,
-    ok: false,
-    pushed: [],
-    error: toWireError(err),
-    bytesUploaded: 0,
-    seconds: 0,
-  }));
+  const outcome = await runPush(job, { signal: controller.signal, onProgress: (progress) => post({ type: 'progress', progress }) }).catch((err: unknown) => failedOutcome(job.pushId, err));
   post({ type: 'done', outcome });
 }
 

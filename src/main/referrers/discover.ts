@@ -6,7 +6,7 @@
 import { BerthError } from '../../shared/errors';
 import { compareNatural } from '../../shared/natural-order';
 import { headManifest } from '../registry/manifest';
-import { mapLimit } from '../registry/limiter';
+import { mapLimit } from '../../shared/limiter';
 import {
   COSIGN_SUFFIXES,
   fallbackTag,

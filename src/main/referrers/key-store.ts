@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
-import { readOwnJsonFile, writeFileAtomic } from '../credentials/json-file';
+import { QueuedJsonFile, readOwnJsonFile } from '../profiles/json-file';
 import { isValidRepository } from '../../shared/reference';
 import type { SavedKey } from './types';
 import { parsePublicKey, type VerifyKey } from './verify';
@@ -36,14 +36,17 @@ function isKey(v: unknown): v is SavedKey {
 
 /** The saved keys, in memory and on disk after every change. */
 export class KeyStore {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly file: QueuedJsonFile | null;
 
   private constructor(
-    private readonly path: string | null,
+    path: string | null,
     private keys: SavedKey[],
     /** Where an unreadable file was moved on this start, if one was. */
     readonly setAside?: string,
-  ) {}
+  ) {
+    // Public keys are not secrets: readable by others, like a known_hosts file.
+    this.file = path ? new QueuedJsonFile(path, 0o644) : null;
+  }
 
   /** Reads `<dataDir>/signing-keys.json` (missing: no keys yet). */
   static async open(dataDir: string): Promise<KeyStore> {
@@ -96,11 +99,7 @@ export class KeyStore {
     await this.save();
   }
 
-  private save(): Promise<void> {
-    if (!this.path) return Promise.resolve();
-    const path = this.path;
-    const text = `${JSON.stringify({ version: 1, keys: this.keys } satisfies KeysFile, null, 2)}\n`;
-    this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(path, text, 0o644));
-    return this.chain;
+  private async save(): Promise<void> {
+    await this.file?.write({ version: 1, keys: this.keys } satisfies KeysFile);
   }
 }

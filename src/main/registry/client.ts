@@ -12,7 +12,7 @@ import { bearerChallenge, parseChallenges } from './challenge';
 import { Agent } from './http-agent';
 import { httpError, redirectTargetChallenge } from './errors';
 import { mapFailure, readText } from './responses';
-import { Limiter } from './limiter';
+import { Limiter } from '../../shared/limiter';
 import { connectorFor } from './tls';
 import { parseRateLimit } from './rate-limit';
 import type { RateLimit } from '../../shared/connection-types';

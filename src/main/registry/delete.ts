@@ -8,7 +8,7 @@ import { sortNatural } from '../../shared/natural-order';
 import type { DeletePlan, DeleteResult } from '../../shared/types';
 import { listAllTags } from './browse';
 import type { RegistryClient } from './client';
-import { mapLimit } from './limiter';
+import { mapLimit } from '../../shared/limiter';
 import { assertDigest, assertReference, assertRepository, headManifest } from './manifest';
 import { isValidDigest } from '../../shared/reference';
 

@@ -2,9 +2,9 @@
  * Manifests and small blobs: fetched with the full Accept list, size-capped and verified
  * against their digest (distribution spec "Pulling manifests", "Pulling blobs").
  */
-import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { RegistryClient } from './client';
+import { digestOf } from './digest';
 import { mapFailure } from './responses';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, manifestMediaType, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED } from './media-types';
 import { isValidDigest, isValidRepository, isValidTag } from '../../shared/reference';
@@ -17,15 +17,6 @@ export interface FetchedManifest {
   bytes: Buffer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
-}
-
-const HASHES: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
-
-/** `algo:hex` digest of bytes (sha256 unless another supported algorithm is asked for). */
-export function digestOf(bytes: Uint8Array, algorithm = 'sha256'): string {
-  const algo = HASHES[algorithm];
-  if (!algo) throw new BerthError('UNSUPPORTED', `Digest algorithm ${algorithm} is not supported; only sha256, sha384 and sha512 are.`);
-  return `${algorithm}:${createHash(algo).update(bytes).digest('hex')}`;
 }
 
 /** Throws INVALID_ARGUMENT unless `repository` is a valid name. */

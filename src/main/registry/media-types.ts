@@ -1,6 +1,6 @@
 /**
- * Manifest media types and the Accept list that makes a registry return (and digest) the
- * manifest as pushed — the digest to delete is the one answered for this list.
+ * Media types of manifests, configs and layers, and the Accept list that makes a registry return
+ * (and digest) the manifest as pushed — the digest to delete is the one answered for this list.
  */
 
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -11,6 +11,22 @@ export const DOCKER_SCHEMA1_SIGNED = 'application/vnd.docker.distribution.manife
 export const DOCKER_SCHEMA1 = 'application/vnd.docker.distribution.manifest.v1+json';
 export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+/** Docker schema 2's one layer type (gzip; its manifests cannot say "uncompressed" or "zstd"). */
+export const DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+export const DOCKER_FOREIGN_GZIP = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
+export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
+export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+export const OCI_LAYER_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
+/** Foreign (non-distributable) layers: registries never store their bytes, the `urls` say where they are. */
+export const OCI_FOREIGN = 'application/vnd.oci.image.layer.nondistributable.v1.tar';
+export const OCI_FOREIGN_GZIP = 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip';
+export const OCI_FOREIGN_ZSTD = 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd';
+
+/** How a layer's bytes are encoded on the wire. */
+export type LayerEncoding = 'gzip' | 'none' | 'zstd';
+/** The two image manifest formats Berth writes. */
+export type ManifestFormat = 'docker' | 'oci';
 
 /** `Accept` header for manifest GET/HEAD: every current image and index type. */
 export const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
@@ -49,4 +65,30 @@ export function manifestMediaType(json: unknown, contentType: string | undefined
   if (j && typeof j.config === 'object' && j.config !== null) return OCI_MANIFEST;
   if (j && j.schemaVersion === 1) return DOCKER_SCHEMA1_SIGNED;
   return ct || 'application/octet-stream';
+}
+
+/** Encoding a layer's media type implies (`+gzip`, `.gzip`, `+zstd`, else uncompressed). */
+export function encodingOfMediaType(mediaType: string): LayerEncoding {
+  if (/zstd$/i.test(mediaType)) return 'zstd';
+  if (/gzip$/i.test(mediaType)) return 'gzip';
+  return 'none';
+}
+
+/** True for layer media types whose bytes registries never store (Windows base layers and the like). */
+export function isForeignMediaType(mediaType: unknown): boolean {
+  return typeof mediaType === 'string' && /foreign|nondistributable/.test(mediaType);
+}
+
+/** Media type of a regular layer in a manifest of `format`. */
+export function layerMediaType(format: ManifestFormat, encoding: LayerEncoding): string {
+  if (format === 'docker') return DOCKER_LAYER_GZIP;
+  return encoding === 'gzip' ? OCI_LAYER_GZIP : encoding === 'zstd' ? OCI_LAYER_ZSTD : OCI_LAYER;
+}
+
+/** Media type of a foreign layer, translated between the Docker and OCI names so registries recognise it. */
+export function foreignMediaType(format: ManifestFormat, mediaType: string): string {
+  const enc = encodingOfMediaType(mediaType);
+  if (format === 'docker') return DOCKER_FOREIGN_GZIP;
+  if (mediaType.startsWith('application/vnd.oci.')) return mediaType;
+  return enc === 'gzip' ? OCI_FOREIGN_GZIP : enc === 'zstd' ? OCI_FOREIGN_ZSTD : OCI_FOREIGN;
 }

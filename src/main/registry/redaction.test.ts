@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BerthError, toWireError } from '../../shared/errors';
 import { parseImageArg, parseRegistryArg } from '../cli/target';
-import { profileFromInput } from '../service/registry-profile';
+import { profileFromInput } from '../profiles/registry-profile';
 import { networkError } from './errors';
 import { parseReference, registryConfigFromInput } from './reference';
 

@@ -6,7 +6,8 @@ import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../
 import type { ImageSummary, IndexSummary } from '../../shared/types';
 import { listTags } from './browse';
 import type { RegistryClient } from './client';
-import { digestOf, fetchBlobBytes, fetchManifest, headManifest } from './manifest';
+import { digestOf } from './digest';
+import { fetchBlobBytes, fetchManifest, headManifest } from './manifest';
 import { getManifestSummary, getTagDetail } from './summary';
 import { clientFor } from './test-registry';
 

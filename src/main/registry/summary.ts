@@ -17,7 +17,7 @@ import {
   readPlatform,
   readRuntimeConfig,
 } from './image-config';
-import { mapLimit } from './limiter';
+import { mapLimit } from '../../shared/limiter';
 import { fetchBlobBytes, fetchManifest, type FetchedManifest } from './manifest';
 import { MAX_CONFIG_BYTES, isImageType, isIndexType } from './media-types';
 

@@ -33,14 +33,19 @@ import { ArchiveInspector } from '../push/inspector';
 import * as registry from '../registry/index';
 import { ServiceEvents } from './events';
 import { FileTable } from './files';
-import { defaultCacheDir } from './paths';
+import { RegistryBook, type RegistryBookOptions } from '../profiles/registry-book';
+import type { GzipEngine } from '../push/parallel-gzip';
+import type { ServiceEngines } from './create-service';
 import type { PushManagerLike } from './push-manager-like';
-import { RegistryBook, type RegistryBookOptions } from './registry-book';
 
 /** Options of BerthService. */
 export interface BerthServiceOptions {
-  /** Push cache folder; defaults to the platform cache dir. */
+  /** Where saved registries, secrets and keys live (createService); absent when kept in memory. */
+  dataDir?: string;
+  /** Push cache folder (createService: the settings' cacheDir); a service without one cannot push. */
   cacheDir?: string;
+  /** Forces a gzip engine for pushes (BERTH_GZIP=zlib); default libdeflate when built. */
+  gzip?: GzipEngine;
   /** Run pushes and archive inspections in-process instead of a worker thread (tests, CLI). */
   pushInProcess?: boolean;
   /** The bundled engine worker (default: `push-worker.js` next to the main bundle). */
@@ -49,6 +54,8 @@ export interface BerthServiceOptions {
   pushManager?: PushManagerLike;
   /** Saved registries and secrets; default: kept in memory only (tests, embedding). */
   registries?: RegistryBookOptions;
+  /** The engines over the data and cache folders, built by createService (absent in memory-only services). */
+  engines?: ServiceEngines;
 }
 
 /** The BerthApi behind every shell: saved registries, file handles, pushes. */
@@ -65,9 +72,15 @@ export class BerthService implements BerthApi {
   private pushManagerLoading: Promise<PushManagerLike> | null = null;
   private readonly inspector: ArchiveInspector;
   private closed = false;
+  /** Content store, indexes, contents engine and signing keys (createService); null in memory-only services. */
+  readonly engines: ServiceEngines | null;
+  /** The data folder (createService), for the shells' messages; null when nothing is saved. */
+  readonly dataDir: string | null;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
     this.registries = new RegistryBook(options.registries);
+    this.engines = options.engines ?? null;
+    this.dataDir = options.dataDir ?? null;
     this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
     if (options.pushManager) this.attachPushManager(options.pushManager);
     // Spool and upload folders a crashed Berth left behind (never one still in use).
@@ -234,6 +247,7 @@ export class BerthService implements BerthApi {
     if (this.closed) return;
     this.closed = true;
     await this.registries.close();
+    await this.engines?.indexes.closeAll();
     const manager = this.pushManager ?? (await this.pushManagerLoading?.catch(() => null));
     await manager?.close();
     await this.files.releaseAll();
@@ -245,9 +259,12 @@ export class BerthService implements BerthApi {
 
   private getPushManager(): Promise<PushManagerLike> {
     if (this.pushManager) return Promise.resolve(this.pushManager);
+    const { cacheDir } = this.options;
+    if (!cacheDir) return Promise.reject(new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it cannot push. Build it with createService.'));
     this.pushManagerLoading ??= import('../push/manager').then(({ PushManager }) => {
       const manager: PushManagerLike = new PushManager({
-        cacheDir: this.options.cacheDir ?? defaultCacheDir(),
+        cacheDir,
+        gzip: this.options.gzip,
         inProcess: this.options.pushInProcess,
         workerUrl: this.options.workerUrl,
       });

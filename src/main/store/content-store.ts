@@ -5,14 +5,14 @@
  * moves, and that lives elsewhere. Writes go through a temporary file and a rename, so a crash
  * never leaves half an entry; a reader sees the whole entry or none.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BerthError } from '../../shared/errors';
+import { digestOf } from '../registry/digest';
 
 const DIGEST = /^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$/;
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
-const HASHES: Record<string, string> = { sha256: 'sha256', sha512: 'sha512' };
 
 /** Content-addressed files under one root: `blobs/<algo>/<2 hex>/<hex>` and `derived/<kind>/<algo>/<2 hex>/<hex>`. */
 export class ContentStore {
@@ -25,10 +25,9 @@ export class ContentStore {
 
   /** Stores `bytes` under `digest` after checking that they hash to it (DIGEST_MISMATCH otherwise). */
   async put(digest: string, bytes: Uint8Array): Promise<void> {
-    const [algorithm, hex] = split(digest);
-    const actual = createHash(HASHES[algorithm]).update(bytes).digest('hex');
-    if (actual !== hex) {
-      throw new BerthError('DIGEST_MISMATCH', `Refused to cache content as ${digest}: the bytes hash to ${algorithm}:${actual}.`, { expected: digest, actual: `${algorithm}:${actual}` });
+    const actual = digestOf(bytes, split(digest)[0]);
+    if (actual !== digest) {
+      throw new BerthError('DIGEST_MISMATCH', `Refused to cache content as ${digest}: the bytes hash to ${actual}.`, { expected: digest, actual });
     }
     await writeAtomic(this.blobPath(digest), bytes);
   }

@@ -1,17 +1,17 @@
 /**
  * Getting one blob from a source repository into a target repository without holding it: it is
  * there already (HEAD), it can be mounted (same registry: no bytes move), or its GET body is cut
- * into chunks that go straight into an upload session (push's UploadSession), hashed on the way
- * and committed only when the digest checks out. Memory: a few chunks per blob in flight.
+ * into chunks that go straight into an upload session (the registry's upload protocol, as pushes
+ * use it), hashed on the way and committed only when the digest checks out. Memory: a few chunks
+ * per blob in flight.
  */
 import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
-import { CHUNK_SIZE } from '../push/blob-push';
-import { ChunkPool, readAhead, rechunk } from '../push/encode';
-import { classify, DEFAULT_TIMINGS, RetryPolicy } from '../push/retry';
-import { SessionLost, SessionRewind, UploadSession, type SessionContext } from '../push/upload-session';
 import type { RegistryClient } from '../registry/client';
 import { mapFailure } from '../registry/responses';
+import { classify, DEFAULT_TIMINGS, RetryPolicy } from '../registry/retry';
+import { headBlob, SessionLost, SessionRewind, UploadSession, type SessionContext } from '../registry/upload';
+import { CHUNK_SIZE, sendChunks, type ChunkTail } from '../registry/upload-chunks';
 import type { GraphBlob } from './graph';
 import type { TransferTracker } from './progress';
 
@@ -43,17 +43,9 @@ function sessionCtx(ctx: BlobCopyContext): SessionContext {
   return { client: ctx.target.client, repository: ctx.target.repository, signal: ctx.signal, hardSignal: ctx.hardSignal, open: ctx.open, policy, onSent: () => undefined };
 }
 
-/** Whether the target repository has the blob. */
-export async function targetHas(ctx: BlobCopyContext, digest: string): Promise<boolean> {
-  const { client, repository } = ctx.target;
-  const res = await client.request({ method: 'HEAD', url: `/v2/${repository}/blobs/${digest}`, scope: { repository, actions: ['pull', 'push'] }, signal: ctx.signal, expect: [200, 404] });
-  await res.body.dump();
-  return res.status === 200;
-}
-
 /** Copies one blob the cheapest way; DIGEST_MISMATCH when the source's bytes are not that blob. */
 export async function copyBlob(ctx: BlobCopyContext, blob: GraphBlob): Promise<BlobOutcome> {
-  if (await targetHas(ctx, blob.digest)) {
+  if ((await headBlob(ctx.target.client, ctx.target.repository, blob.digest, ctx.signal)) !== null) {
     ctx.tracker.blobWithout('skipped', blob.size);
     return 'skipped';
   }
@@ -108,27 +100,20 @@ async function streamInto(ctx: BlobCopyContext, blob: GraphBlob, session: Upload
   const { client, repository } = ctx.source;
   const res = await client.request({ method: 'GET', url: `/v2/${repository}/blobs/${blob.digest}`, scope: { repository, actions: ['pull'] }, signal: ctx.signal });
   const hash = createHash(algorithm);
-  const chunkSize = Math.max(CHUNK_SIZE, session.minChunk);
-  const pool = new ChunkPool(chunkSize);
-  let pos = 0;
-  let last: Buffer = Buffer.alloc(0);
+  let tail: ChunkTail;
   try {
-    for await (const chunk of readAhead(rechunk(res.body as AsyncIterable<Buffer>, chunkSize, pool), 1)) {
-      hash.update(chunk);
-      if (pos + chunk.length > blob.size) throw new BerthError('SIZE_INVALID', `The blob ${blob.digest} of ${repository} is larger than the ${blob.size} bytes its descriptor says.`);
-      if (chunk.length < chunkSize) {
-        last = Buffer.from(chunk); // rechunk yields a short chunk only at the very end
-        continue;
-      }
-      await session.patch(chunk, pos);
-      pos += chunk.length;
-      onSent(chunk.length);
-      pool.put(chunk);
-    }
+    tail = await sendChunks(res.body as AsyncIterable<Buffer>, Math.max(CHUNK_SIZE, session.minChunk), async () => session, {
+      onChunk: (chunk, pos) => {
+        hash.update(chunk);
+        if (pos + chunk.length > blob.size) throw new BerthError('SIZE_INVALID', `The blob ${blob.digest} of ${repository} is larger than the ${blob.size} bytes its descriptor says.`);
+      },
+      onSent,
+    });
   } catch (err) {
     res.body.destroy();
     throw err instanceof BerthError || err instanceof SessionLost || err instanceof SessionRewind ? err : mapFailure(err, res.url, ctx.signal);
   }
+  const { last, pos } = tail;
   const actual = hash.digest('hex');
   if (actual !== expectedHex || pos + last.length !== blob.size) {
     throw new BerthError(

@@ -5,15 +5,17 @@
  * stays: children before their index, the tag, then referrers after their subject. A failed or
  * cancelled copy moves no tag.
  */
-import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
-import { DEFAULT_TIMINGS, RetryPolicy, withPolicy } from '../push/retry';
-import type { UploadSession } from '../push/upload-session';
+import { mapLimit } from '../../shared/limiter';
 import type { RegistryClient } from '../registry/client';
+import { digestOf } from '../registry/digest';
 import { assertRepository, fetchManifest } from '../registry/manifest';
+import { putManifest, type PutManifestOptions } from '../registry/manifest-put';
 import { OCI_INDEX } from '../registry/media-types';
 import { fetchFallbackIndex } from '../registry/referrers';
 import { isValidTag } from '../../shared/reference';
+import { DEFAULT_TIMINGS, RetryPolicy } from '../registry/retry';
+import { UploadScope } from '../registry/upload-scope';
 import type { ContentSource } from '../referrers/content';
 import { copyBlob, type BlobCopyContext, type BlobOutcome } from './blob-copy';
 import { resolveGraph, type GraphManifest, type PlatformChoice } from './graph';
@@ -47,32 +49,9 @@ export interface CopyResult {
   fallbackTags: string[];
 }
 
-/** How long a cancelled copy lets a chunk in flight finish, so its session can still be DELETEd. */
-const UPLOAD_GRACE_MS = 20_000;
-
-/** PUTs manifest bytes under `reference`; checks the digest the registry reports; says whether it processed `subject`. */
-export async function putManifestBytes(client: RegistryClient, repository: string, reference: string, m: { mediaType: string; bytes: Buffer; digest: string }, signal?: AbortSignal): Promise<{ subjectProcessed: boolean }> {
-  return withPolicy(
-    new RetryPolicy(client.config.host, DEFAULT_TIMINGS),
-    async () => {
-      const res = await client.request({
-        method: 'PUT',
-        url: `/v2/${repository}/manifests/${encodeURIComponent(reference)}`,
-        scope: { repository, actions: ['pull', 'push'] },
-        headers: { 'content-type': m.mediaType },
-        body: m.bytes,
-        signal,
-        expect: [201, 200, 202],
-      });
-      await res.body.dump();
-      const said = res.headers['docker-content-digest'];
-      if (typeof said === 'string' && said && said !== m.digest) {
-        throw new BerthError('DIGEST_MISMATCH', `${client.config.host} stored ${repository}:${reference} as ${said}, not ${m.digest}; the registry rewrote the manifest, so signatures no longer match it.`);
-      }
-      return { subjectProcessed: res.headers['oci-subject'] !== undefined };
-    },
-    signal,
-  );
+/** A copy's clients have no retry interceptor: each manifest PUT (idempotent by reference) retries with the push's policy. */
+function retried(client: RegistryClient, signal?: AbortSignal): PutManifestOptions {
+  return { signal, policy: new RetryPolicy(client.config.host, DEFAULT_TIMINGS) };
 }
 
 /** Adds `descriptors` to the target's fallback index of `subject` (keeping what it lists already). */
@@ -83,31 +62,8 @@ async function mergeFallbackIndex(dst: CopyTarget, subject: string, descriptors:
   const tag = subject.replace(':', '-');
   if (fresh.length === 0 && prior.digest) return tag;
   const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...prior.descriptors, ...fresh] }));
-  await putManifestBytes(dst.client, dst.repository, tag, { mediaType: OCI_INDEX, bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` }, signal);
+  await putManifest(dst.client, dst.repository, tag, { mediaType: OCI_INDEX, bytes, digest: digestOf(bytes) }, retried(dst.client, signal));
   return tag;
-}
-
-/**
- * Runs `fn` over `items`, at most `limit` at once, starting none after a failure and returning
- * only when every started one has settled — so the cleanup sees every upload session opened.
- * Throws the first failure that is not a cancellation it caused.
- */
-async function eachSettled<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      try {
-        await fn(items[next++]);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-  if (errors.length) throw errors.find((e) => !(e instanceof BerthError && e.code === 'CANCELLED')) ?? errors[0];
 }
 
 /** Copies `reference` of `src.repository` to `dst` (blobs, manifests, optionally referrers). */
@@ -115,17 +71,10 @@ export async function copyImage(src: ContentSource, reference: string, dst: Copy
   assertRepository(dst.repository);
   if (typeof dst.tag !== 'string' || !isValidTag(dst.tag)) throw new BerthError('INVALID_ARGUMENT', `"${String(dst.tag)}" is not a valid tag: up to 128 letters, digits, _ . - (not starting with . or -).`);
   const tracker = new TransferTracker(opts.onProgress);
-  const inner = new AbortController();
-  const hard = new AbortController();
-  let grace: NodeJS.Timeout | null = null;
-  inner.signal.addEventListener('abort', () => (grace = setTimeout(() => hard.abort(), UPLOAD_GRACE_MS)), { once: true });
-  const onOuter = (): void => inner.abort();
-  src.signal?.addEventListener('abort', onOuter, { once: true });
-  if (src.signal?.aborted) inner.abort();
-  const open = new Set<UploadSession>();
+  const uploads = new UploadScope(src.signal);
   const counts: Record<BlobOutcome, number> = { skipped: 0, mounted: 0, streamed: 0 };
   try {
-    const source = { ...src, signal: inner.signal };
+    const source = { ...src, signal: uploads.signal };
     const graph = await resolveGraph(source, reference, { platforms: opts.platforms, withReferrers: opts.withReferrers });
     tracker.plan(graph.blobs, graph.manifests.length);
     tracker.phase('blobs');
@@ -133,27 +82,27 @@ export async function copyImage(src: ContentSource, reference: string, dst: Copy
       source: { client: src.client, repository: src.repository },
       target: { client: dst.client, repository: dst.repository },
       sameRegistry: new URL(src.client.config.baseUrl).origin === new URL(dst.client.config.baseUrl).origin,
-      signal: inner.signal,
-      hardSignal: hard.signal,
-      open,
+      signal: uploads.signal,
+      hardSignal: uploads.hardSignal,
+      open: uploads.open,
       tracker,
     };
     // Large blobs first, so the long transfers start early.
     const blobs = [...graph.blobs].sort((a, b) => b.size - a.size);
-    await eachSettled(blobs, opts.concurrency ?? 3, async (b) => {
-      if (inner.signal.aborted) throw transferCancelled('copy');
+    await mapLimit(blobs, opts.concurrency ?? 3, async (b) => {
+      if (uploads.signal.aborted) throw transferCancelled('copy');
       try {
         counts[await copyBlob(ctx, b)]++;
       } catch (err) {
-        inner.abort();
+        uploads.abort();
         throw err;
       }
     });
     tracker.phase('manifests');
     let subjectsUnprocessed = false;
     const put = async (m: GraphManifest, ref: string): Promise<void> => {
-      if (inner.signal.aborted) throw transferCancelled('copy');
-      const r = await putManifestBytes(dst.client, dst.repository, ref, m, inner.signal);
+      if (uploads.signal.aborted) throw transferCancelled('copy');
+      const r = await putManifest(dst.client, dst.repository, ref, m, retried(dst.client, uploads.signal));
       if (m.role === 'referrer' && m.subject && !r.subjectProcessed) subjectsUnprocessed = true;
     };
     for (const m of graph.manifests.filter((x) => x.role === 'child')) await put(m, m.digest).then(() => tracker.manifestDone());
@@ -166,26 +115,24 @@ export async function copyImage(src: ContentSource, reference: string, dst: Copy
     }
     for (const m of graph.manifests.filter((x) => x.role === 'fallback-index')) {
       const listed = (JSON.parse(m.bytes.toString('utf8')) as { manifests?: unknown[] }).manifests ?? [];
-      fallbackTags.push(await mergeFallbackIndex(dst, m.subject!, listed, inner.signal));
+      fallbackTags.push(await mergeFallbackIndex(dst, m.subject!, listed, uploads.signal));
       tracker.manifestDone();
     }
     // Referrers that came through the source's API: a target without the API finds them only by the tag schema.
     if (subjectsUnprocessed) {
       for (const f of fallbackIndexesFor(graph)) {
-        fallbackTags.push(await mergeFallbackIndex(dst, f.subject, (JSON.parse(f.bytes.toString('utf8')) as { manifests: unknown[] }).manifests, inner.signal));
+        fallbackTags.push(await mergeFallbackIndex(dst, f.subject, (JSON.parse(f.bytes.toString('utf8')) as { manifests: unknown[] }).manifests, uploads.signal));
       }
     }
     tracker.phase('done');
     return { digest: graph.root.digest, manifests: graph.manifests.length, blobs: counts, bytesStreamed: tracker.p.bytesStreamed, fallbackTags };
   } catch (err) {
     const cancelled = src.signal?.aborted === true;
-    inner.abort();
-    await Promise.all([...open].map((s) => s.cancel()));
+    await uploads.cancelOpen();
     tracker.phase(cancelled ? 'cancelled' : 'failed');
     throw cancelled ? transferCancelled('copy') : err;
   } finally {
-    src.signal?.removeEventListener('abort', onOuter);
-    if (grace) clearTimeout(grace);
+    uploads.dispose();
   }
 }
 
@@ -193,6 +140,6 @@ export async function copyImage(src: ContentSource, reference: string, dst: Copy
 export async function retag(client: RegistryClient, repository: string, reference: string, newTag: string, signal?: AbortSignal): Promise<{ digest: string }> {
   if (typeof newTag !== 'string' || !isValidTag(newTag)) throw new BerthError('INVALID_ARGUMENT', `"${String(newTag)}" is not a valid tag: up to 128 letters, digits, _ . - (not starting with . or -).`);
   const m = await fetchManifest(client, repository, reference, signal);
-  await putManifestBytes(client, repository, newTag, m, signal);
+  await putManifest(client, repository, newTag, m, retried(client, signal));
   return { digest: m.digest };
 }

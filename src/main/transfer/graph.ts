@@ -3,10 +3,10 @@
  * chosen ones), optionally their referrers and the tag schema's indexes — in the order a registry
  * accepts them (children before the index, referrers after their subject), and each blob once.
  */
-import { createHash } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { Descriptor, Platform } from '../../shared/types';
 import { ATTESTATION_DIGEST_KEY, isAttestation, readDescriptor, readImageManifest } from '../registry/image-config';
+import { digestOf } from '../registry/digest';
 import { fetchManifest, type FetchedManifest } from '../registry/manifest';
 import { isImageType, isIndexType, OCI_INDEX } from '../registry/media-types';
 import { fallbackTag } from '../registry/referrers';
@@ -53,7 +53,6 @@ export interface ImageGraph {
   rebuilt: boolean;
 }
 
-const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** True when `p` is the platform `want` asks for (variant only compared when asked). */
 export function platformMatches(p: Platform | null | undefined, want: Platform): boolean {
@@ -127,7 +126,7 @@ export async function resolveGraph(src: ContentSource, reference: string, opts: 
       else {
         // A subset is a new index: same media type and annotations, only the chosen entries.
         const bytes = Buffer.from(JSON.stringify({ ...top.json, mediaType: top.json.mediaType ?? OCI_INDEX, manifests: (top.json.manifests as unknown[]).filter((e) => chosen.some((c) => c.digest === (e as { digest?: string }).digest)) }));
-        root = { ...node({ ...top, bytes, digest: sha256(bytes) }, 'root') };
+        root = { ...node({ ...top, bytes, digest: digestOf(bytes) }, 'root') };
         rebuilt = true;
       }
       manifests.push(root);

@@ -3,9 +3,9 @@
  * the docker format, `manifest.json` and `repositories` as Docker 25+ writes them beside it.
  * https://github.com/opencontainers/image-spec/blob/main/image-layout.md
  */
-import { createHash } from 'node:crypto';
 import { DOCKER_HUB_HOST, isDockerHub, withHubLibrary } from '../../shared/reference';
 import type { Descriptor } from '../../shared/types';
+import { digestOf } from '../registry/digest';
 import { isAttestation, readImageManifest } from '../registry/image-config';
 import { isImageType, OCI_INDEX } from '../registry/media-types';
 import { fallbackTag } from '../registry/referrers';
@@ -39,7 +39,7 @@ export function fallbackIndexesFor(graph: ImageGraph): MadeManifest[] {
   }
   return [...bySubject].map(([subject, list]) => {
     const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: list.map((m) => m.descriptor) }));
-    return { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, mediaType: OCI_INDEX, bytes, tag: fallbackTag(subject), subject };
+    return { digest: digestOf(bytes), mediaType: OCI_INDEX, bytes, tag: fallbackTag(subject), subject };
   });
 }
 

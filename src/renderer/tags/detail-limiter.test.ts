@@ -19,12 +19,12 @@ describe('createLimiter', () => {
     const results = gates.map((g, i) =>
       limiter.run(() => {
         started.push(i);
-        peak = Math.max(peak, limiter.active);
+        peak = Math.max(peak, limiter.running);
         return g.promise;
       }),
     );
     expect(started).toEqual([0, 1, 2]);
-    expect(limiter.queued).toBe(7);
+    expect(limiter.waiting).toBe(7);
     for (let i = 0; i < 10; i++) {
       gates[i].resolve(i * 10);
       await tick();
@@ -32,7 +32,7 @@ describe('createLimiter', () => {
     expect(await Promise.all(results)).toEqual(gates.map((_, i) => i * 10));
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(peak).toBe(3);
-    expect(limiter.active).toBe(0);
+    expect(limiter.running).toBe(0);
   });
 
   it('drops a queued task whose signal aborts: it is never started', async () => {
@@ -43,10 +43,10 @@ describe('createLimiter', () => {
     const controller = new AbortController();
     const b = limiter.run(() => (started.push('b'), Promise.resolve('b')), controller.signal);
     const c = limiter.run(() => (started.push('c'), Promise.resolve('c')));
-    expect(limiter.queued).toBe(2);
+    expect(limiter.waiting).toBe(2);
     controller.abort();
     await expect(b).rejects.toMatchObject({ name: 'AbortError' });
-    expect(limiter.queued).toBe(1);
+    expect(limiter.waiting).toBe(1);
     first.resolve('a');
     expect(await a).toBe('a');
     expect(await c).toBe('c');

@@ -3,74 +3,20 @@
  * a fast scroll renders and unrenders hundreds of rows, so queued requests whose row left the
  * view (its query's AbortSignal fired) are dropped before they are ever sent.
  */
-
-/** Runs tasks with at most `max` in flight, first come first served. */
-export interface Limiter {
-  /** Runs `task` when a slot is free; rejects with an AbortError (and never starts it) if `signal` aborts first. */
-  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** Tasks started and not yet settled. */
-  readonly active: number;
-  /** Tasks waiting for a slot. */
-  readonly queued: number;
-}
-
-interface Entry {
-  start: () => void;
-}
+import { Limiter } from '../../shared/limiter';
 
 function abortError(): DOMException {
   return new DOMException('The row left the view before its details were requested.', 'AbortError');
 }
 
-/** Creates a limiter; the tags table shares one with `max` ≈ 6 (a browser's per-host connection count). */
+/**
+ * A limiter for the tags table (`max` ≈ 6, a browser's per-host connection count): the shared
+ * Limiter, first come first served, whose dropped waiters reject with the AbortError TanStack
+ * Query expects of a cancelled query. Once sent, a request runs to the end: the contract has no
+ * cancel, and its answer is still worth caching.
+ */
 export function createLimiter(max: number): Limiter {
-  const queue: Entry[] = [];
-  let active = 0;
-
-  const pump = () => {
-    while (active < max && queue.length > 0) queue.shift()!.start();
-  };
-
-  return {
-    get active() {
-      return active;
-    },
-    get queued() {
-      return queue.length;
-    },
-    run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-      if (signal?.aborted) return Promise.reject(abortError());
-      return new Promise<T>((resolve, reject) => {
-        const onAbort = () => {
-          const i = queue.indexOf(entry);
-          if (i >= 0) {
-            queue.splice(i, 1);
-            reject(abortError());
-          }
-        };
-        const entry: Entry = {
-          start: () => {
-            signal?.removeEventListener('abort', onAbort);
-            active++;
-            // Once sent, a request runs to the end: the contract has no cancel, and its answer is still worth caching.
-            let p: Promise<T>;
-            try {
-              p = task();
-            } catch (err) {
-              p = Promise.reject(err);
-            }
-            p.then(resolve, reject).finally(() => {
-              active--;
-              pump();
-            });
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.push(entry);
-        pump();
-      });
-    },
-  };
+  return new Limiter(max, { cancelled: abortError });
 }
 
 /** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts. */

@@ -9,7 +9,7 @@ import { outcomePhase } from '../../../shared/push-phase';
 import type { Compression, PushOutcome, PushProgress, PushRequest } from '../../../shared/types';
 import { configFor } from '../target';
 import { runPush } from '../../push/run';
-import { defaultCacheDir } from '../../service/paths';
+import { readSettings } from '../../service/settings';
 
 /** Streams the command writes to. */
 export interface CommandIo {
@@ -129,8 +129,10 @@ export async function runPushCommand(argv: string[], io: CommandIo): Promise<num
   let outcome: PushOutcome;
   try {
     const path = resolve(args.file);
+    // No service here, but the same settings: one cache folder for every shell, BERTH_GZIP honoured.
+    const { cacheDir, gzip } = readSettings(process.env);
     outcome = await runPush(
-      { archivePath: path, fileName: basename(path), registry, request, pushId: 'cli', cacheDir: defaultCacheDir() },
+      { archivePath: path, fileName: basename(path), registry, request, pushId: 'cli', cacheDir, gzip },
       { signal: controller.signal, onProgress },
     );
   } finally {

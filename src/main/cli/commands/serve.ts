@@ -3,9 +3,7 @@
  * in one browser once; `--open` opens the browser through a launch page, never with the token on a
  * command line.
  */
-import { defaultDataDir } from '../../service/paths';
-import { savedRegistries } from '../../service/saved-registries';
-import { BerthService } from '../../service/service';
+import { createService } from '../../service/create-service';
 import { startWebServer } from '../../web/server';
 import { parseArgs } from '../args';
 import { line, UsageError, type CliIo } from '../io';
@@ -28,8 +26,7 @@ export async function runServe(argv: string[], io: CliIo, rendererDir: string): 
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   // Outside Electron there is no keychain: passwords go to a file only this user can read.
-  const dataDir = defaultDataDir();
-  const service = new BerthService({ registries: await savedRegistries(dataDir) });
+  const service = await createService();
   let server;
   try {
     server = await startWebServer({ port, service, rendererDir, open: args.flags.open === true });
@@ -40,7 +37,7 @@ export async function runServe(argv: string[], io: CliIo, rendererDir: string): 
   }
   line(io.stdout, `Berth is at ${server.url}`);
   line(io.stdout, `That link logs in one browser, once${args.flags.open === true ? ' (the browser opened now got a link of its own)' : ''}; restart berth serve for a new one.`);
-  line(io.stdout, `Saved registries and passwords (file mode 0600) are in ${dataDir}; BERTH_DATA_DIR changes that.`);
+  line(io.stdout, `Saved registries and passwords (file mode 0600) are in ${service.dataDir}; BERTH_DATA_DIR changes that.`);
   await stopped;
   await server.close();
   await service.close();

@@ -5,7 +5,7 @@
  * (scheme, host, port) it was typed for: asked for with another origin, it is not there.
  */
 import type { SecretStorageInfo } from '../../shared/types';
-import { readOwnJsonFile, writeFileAtomic } from './json-file';
+import { QueuedJsonFile, readOwnJsonFile } from './json-file';
 
 /** How secrets are turned into what is written to disk (Electron passes safeStorage). */
 export interface SecretCodec {
@@ -35,13 +35,17 @@ export class UnreadableSecret {
 
 /** Secrets keyed by registry id, kept in one file (or only in memory when `path` is null). */
 export class SecretStore {
+  private readonly file: QueuedJsonFile | null;
+
   private constructor(
     private readonly path: string | null,
     private readonly codec: SecretCodec,
     private readonly secrets: Record<string, StoredSecret>,
     /** Where an unreadable secrets.json was moved to on this start, if one was. */
     readonly setAside?: string,
-  ) {}
+  ) {
+    this.file = path ? new QueuedJsonFile(path, 0o600) : null;
+  }
 
   /** Reads the file (a missing file is an empty store). */
   static async open(path: string, codec: SecretCodec = PLAIN_CODEC): Promise<SecretStore> {
@@ -103,8 +107,6 @@ export class SecretStore {
   }
 
   private async save(): Promise<void> {
-    if (!this.path) return;
-    const file: SecretsFile = { version: 1, secrets: this.secrets };
-    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+    await this.file?.write({ version: 1, secrets: this.secrets } satisfies SecretsFile);
   }
 }

@@ -3,13 +3,14 @@
  * mount), chunked PATCHes with Content-Range, the closing PUT ?digest=, status GET for resuming,
  * and DELETE when Berth gives the session up. The `Location` after every answer is the session's
  * new address: it may be relative, and carries the registry's state in its query (distribution
- * signs the offset into `_state` and drops a session asked about with a stale one).
+ * signs the offset into `_state` and drops a session asked about with a stale one). Protocol only:
+ * pushes and copies decide what to upload and when (push/blob-push.ts, transfer/blob-copy.ts).
  */
 import { BerthError } from '../../shared/errors';
-import type { RegistryClient } from '../registry/client';
-import type { RegistryResponse, Scope } from '../registry/types';
+import type { RegistryClient } from './client';
 import { cancelled, classify, type FailureKind, type RetryPolicy } from './retry';
 import { watchBody } from './retry-interceptor';
+import type { RegistryResponse, Scope } from './types';
 
 /** The registry lost the session (404/400 on status): start a new one. */
 export class SessionLost extends Error {
@@ -41,6 +42,15 @@ export interface SessionContext {
   policy: RetryPolicy;
   /** Called with the body bytes of every PATCH/PUT that the registry acknowledged. */
   onSent(bytes: number): void;
+}
+
+/** HEADs a blob in `repository` before uploading it: its size when the repository has it, null otherwise. */
+export async function headBlob(client: RegistryClient, repository: string, digest: string, signal?: AbortSignal): Promise<number | null> {
+  const res = await client.request({ method: 'HEAD', url: `/v2/${repository}/blobs/${digest}`, scope: { repository, actions: ['pull', 'push'] }, signal, expect: [200, 404] });
+  await res.body.dump();
+  if (res.status !== 200) return null;
+  const len = Number(res.headers['content-length']);
+  return Number.isFinite(len) ? len : null;
 }
 
 function header(res: RegistryResponse, name: string): string | undefined {

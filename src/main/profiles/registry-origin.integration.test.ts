@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { startProxy, type TestProxy } from '../registry/test-proxy';
-import { savedRegistries } from './saved-registries';
-import { BerthService } from './service';
+import { createService } from '../service/create-service';
+import type { BerthService } from '../service/service';
 
 let first: RunningRegistry;
 let second: RunningRegistry;
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function service(): Promise<{ s: BerthService; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-origin-'));
-  const s = new BerthService({ registries: await savedRegistries(dir, undefined, { HOME: dir }) });
+  const s = await createService({ dataDir: dir, cacheDir: join(dir, 'cache'), env: { HOME: dir } });
   services.push(s);
   return { s, dir };
 }
@@ -71,7 +71,7 @@ describe('a saved password is bound to its registry origin', () => {
     const text = await readFile(file, 'utf8');
     expect(text).toContain(`"url": "${first.host}"`);
     await writeFile(file, text.replace(`"url": "${first.host}"`, `"url": "${front.url}"`));
-    const again = new BerthService({ registries: await savedRegistries(dir, undefined, { HOME: dir }) });
+    const again = await createService({ dataDir: dir, cacheDir: join(dir, 'cache'), env: { HOME: dir } });
     services.push(again);
     expect((await again.listRegistries()).find((x) => x.id === r.id)).toMatchObject({ baseUrl: front.url, hasCredentials: false });
     expect(await again.checkRegistry(r.id)).toMatchObject({ authenticated: false });

@@ -1,6 +1,6 @@
 /**
- * How a push rides out faults: one policy decides, for undici's RetryHandler (idempotent
- * requests, and requests the registry never saw) and for the hand-written upload loop alike,
+ * How pushes and copies ride out registry faults: one policy decides, for undici's RetryHandler
+ * (idempotent requests, and requests the registry never saw) and for the upload loop alike,
  * whether a failure is worth another try and how long to wait — honouring `Retry-After`
  * (RFC 9110 §10.2.3) up to a bound, retrying an unreachable registry for a bounded time — and
  * tells the progress panel what it is waiting for.

@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { RegistryId, RegistryInput, TlsInfo, TlsSettings } from '../../shared/types';
-import type { Profile } from '../credentials/profile-store';
+import type { Profile } from './profile-store';
 import { DOCKER_HUB_ALIASES, isDockerHub, isValidDigest, isValidRepository, isValidTag, splitRepoTag, withHubLibrary } from '../../shared/reference';
 import { registryConfigFromInput } from '../registry/index';
 

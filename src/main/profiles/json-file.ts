@@ -1,4 +1,4 @@
-/** Small JSON files in the app's data folder: read (missing = null) and replaced atomically. */
+/** Small JSON files in the app's data folder: read (missing = null) and replaced atomically, in order. */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -40,4 +40,21 @@ export async function readOwnJsonFile<T>(path: string, isValid: (v: unknown) => 
   const setAside = `${path}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   await rename(path, setAside);
   return { data: null, setAside };
+}
+
+/** One JSON file of the data folder whose writes are queued, so two quick changes never land out of order. */
+export class QueuedJsonFile {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly mode: number,
+  ) {}
+
+  /** Replaces the file with `value` (serialised now) once the writes before it are done. */
+  write(value: unknown): Promise<void> {
+    const text = `${JSON.stringify(value, null, 2)}\n`;
+    this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(this.path, text, this.mode));
+    return this.chain;
+  }
 }

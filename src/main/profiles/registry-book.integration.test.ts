@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
 import { pushImage } from '../../../e2e/support/seed';
 import { writeCredentialHelper } from '../credentials/test-helper';
-import { savedRegistries } from './saved-registries';
-import { BerthService } from './service';
+import { createService } from '../service/create-service';
+import type { BerthService } from '../service/service';
 
 let open: RunningRegistry;
 let basic: RunningRegistry;
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function serviceIn(dir: string, env: NodeJS.ProcessEnv = {}): Promise<BerthService> {
-  const s = new BerthService({ registries: await savedRegistries(dir, undefined, { ...env, HOME: dir }) });
+  const s = await createService({ dataDir: dir, cacheDir: join(dir, 'cache'), env: { ...env, HOME: dir } });
   services.push(s);
   return s;
 }
@@ -162,8 +162,7 @@ describe('broken data files', () => {
     await writeFile(join(dir, 'registries.json'), '{"version":1,"registries":[');
     await writeFile(join(dir, 'secrets.json'), '"just a string"');
     const warnings: string[] = [];
-    const options = await savedRegistries(dir, undefined, { HOME: dir }, (m) => warnings.push(m));
-    const s = new BerthService({ registries: options });
+    const s = await createService({ dataDir: dir, cacheDir: join(dir, 'cache'), env: { HOME: dir }, warn: (m) => warnings.push(m) });
     services.push(s);
     expect((await s.listRegistries()).map((r) => r.baseUrl)).toEqual(['http://localhost:5000']);
     expect(warnings).toHaveLength(2);

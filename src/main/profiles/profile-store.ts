@@ -1,13 +1,12 @@
 /**
  * Saved registries ("profiles"), in the user's order, in `registries.json` in the app's data
  * folder. No secret is ever written here (see secret-store.ts). On first start the list holds
- * the registry local setups already name: `REGISTRY_URL` (`REGISTRY_INSECURE=true` allowing
- * http), else `http://localhost:5000`, the address of the project's compose file.
+ * the registry local setups already name (service/settings.ts reads which).
  */
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../../shared/errors';
 import type { AuthMode, RegistryId, TlsSettings } from '../../shared/types';
-import { readOwnJsonFile, writeFileAtomic } from './json-file';
+import { QueuedJsonFile, readOwnJsonFile } from './json-file';
 
 /** One saved registry as written to disk. */
 export interface Profile {
@@ -27,17 +26,13 @@ interface ProfilesFile {
   registries: Profile[];
 }
 
-/** The address compose files and tutorials use for a local registry. */
-export const DEFAULT_REGISTRY_URL = 'http://localhost:5000';
-
-/** The profile a first start begins with, from the environment local registry setups use. */
-export function firstStartProfile(env: NodeJS.ProcessEnv = process.env): Omit<Profile, 'id'> {
-  const url = env.REGISTRY_URL?.trim() || DEFAULT_REGISTRY_URL;
+/** The profile a first start begins with: the registry the settings name (REGISTRY_URL, else localhost:5000). */
+export function firstStartProfile(first: { url: string; insecure: boolean }): Omit<Profile, 'id'> {
   return {
     name: '',
-    url,
+    url: first.url,
     auth: 'auto',
-    insecure: /^(1|true|yes)$/i.test(env.REGISTRY_INSECURE?.trim() ?? ''),
+    insecure: first.insecure,
     tls: { mode: 'verify' },
     pinnedRepositories: [],
   };
@@ -50,14 +45,16 @@ export function newRegistryId(): RegistryId {
 
 /** The saved registries, in memory and (when `path` is set) on disk after every change. */
 export class ProfileStore {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly file: QueuedJsonFile | null;
 
   private constructor(
-    private readonly path: string | null,
+    path: string | null,
     private profiles: Profile[],
     /** Where an unreadable registries.json was moved to on this start, if one was. */
     readonly setAside?: string,
-  ) {}
+  ) {
+    this.file = path ? new QueuedJsonFile(path, 0o600) : null;
+  }
 
   /** Reads `path`; a missing file means first start: the list begins with `seed` (when given). */
   static async open(path: string, seed?: Omit<Profile, 'id'>): Promise<ProfileStore> {
@@ -109,13 +106,8 @@ export class ProfileStore {
     await this.save();
   }
 
-  /** Writes are queued so two quick changes never interleave on disk. */
-  private save(): Promise<void> {
-    if (!this.path) return Promise.resolve();
-    const path = this.path;
-    const text = `${JSON.stringify({ version: 1, registries: this.profiles } satisfies ProfilesFile, null, 2)}\n`;
-    this.chain = this.chain.catch(() => undefined).then(() => writeFileAtomic(path, text, 0o600));
-    return this.chain;
+  private async save(): Promise<void> {
+    await this.file?.write({ version: 1, registries: this.profiles } satisfies ProfilesFile);
   }
 }
 

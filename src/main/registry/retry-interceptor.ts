@@ -1,9 +1,9 @@
 /**
- * The push client's undici interceptors. `retry`: undici's own RetryHandler with the push's
- * policy — idempotent requests (GET, HEAD, DELETE, manifest PUT) are retried on rate limits,
- * 5xx and broken connections; every request is retried when the registry never saw it (refused
- * connection, 429/503 before the body was read). `pieces`: upload bodies handed to undici in
- * 64 KiB pieces, so an upload that stops moving is called stalled and aborted.
+ * undici interceptors for a client that uploads (the push's). `retry`: undici's own RetryHandler
+ * with the push's policy — idempotent requests (GET, HEAD, DELETE, manifest PUT) are retried on
+ * rate limits, 5xx and broken connections; every request is retried when the registry never saw
+ * it (refused connection, 429/503 before the body was read). `pieces`: upload bodies handed to
+ * undici in 64 KiB pieces, so an upload that stops moving is called stalled and aborted.
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';

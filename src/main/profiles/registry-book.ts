@@ -6,8 +6,8 @@
 import { BerthError, toWireError } from '../../shared/errors';
 import type { CredentialSource, NamespacePage, RegistryCheck, RegistryId, RegistryInfo, RegistryInput, RegistryPatch, SecretStorageInfo } from '../../shared/types';
 import { lookupCredentials } from '../credentials/lookup';
-import { newRegistryId, type Profile, ProfileStore } from '../credentials/profile-store';
-import { SecretStore, UnreadableSecret } from '../credentials/secret-store';
+import { newRegistryId, type Profile, ProfileStore } from './profile-store';
+import { SecretStore, UnreadableSecret } from './secret-store';
 import { DOCKER_HUB_HOST } from '../../shared/reference';
 import * as registry from '../registry/index';
 import { listHubNamespace } from '../registry/hub';

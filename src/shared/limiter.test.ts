@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BerthError } from './errors';
 import { Limiter, mapLimit } from './limiter';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -70,7 +71,7 @@ describe('Limiter', () => {
   });
 
   it('a new background request waits behind queued foreground ones even with a slot free', async () => {
-    const l = new Limiter(3, 3);
+    const l = new Limiter(3, { backgroundMax: 3 });
     const held = await Promise.all([l.acquire(), l.acquire(), l.acquire(undefined, 'background')]);
     const order: string[] = [];
     const fg = l.acquire().then((r) => (order.push('fg'), r));
@@ -109,5 +110,43 @@ describe('Limiter', () => {
     });
     expect(out).toEqual([50, 10, 30, 20, 40]);
     expect(peak).toBe(2);
+  });
+
+  it('mapLimit starts nothing after a failure, waits for what started, and reports the cause over the cancellations it caused', async () => {
+    const started: number[] = [];
+    let settled = 0;
+    const run = mapLimit([0, 1, 2, 3, 4], 2, async (x) => {
+      started.push(x);
+      try {
+        await new Promise((r) => setTimeout(r, x === 0 ? 1 : 20));
+        if (x === 0) throw new BerthError('CANCELLED', 'sibling cancelled');
+        if (x === 1) throw new BerthError('BLOB_UNKNOWN', 'the real cause');
+        return x;
+      } finally {
+        settled++;
+      }
+    });
+    await expect(run).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
+    expect(started).toEqual([0, 1]);
+    expect(settled).toBe(2);
+  });
+
+  it('run starts a task at once when a slot is free and frees the slot when it settles', async () => {
+    const l = new Limiter(1, { cancelled: () => new Error('gone') });
+    let started = false;
+    const first = l.run(async () => {
+      started = true;
+      await tick();
+      throw new Error('boom');
+    });
+    expect(started).toBe(true);
+    const ac = new AbortController();
+    const second = l.run(async () => 2, ac.signal);
+    const third = l.run(async () => 3);
+    ac.abort();
+    await expect(second).rejects.toThrow('gone');
+    await expect(first).rejects.toThrow('boom');
+    expect(await third).toBe(3);
+    expect(l.running).toBe(0);
   });
 });
