@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { BerthService } from './service';
+import { BerthService } from '../service/service';
 
 let basic: RunningRegistry;
 let other: RunningRegistry;
