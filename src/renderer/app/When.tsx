@@ -3,14 +3,14 @@ import { dayOf, formatDate, formatRelative } from './format';
 
 /**
  * `<time>` with the absolute date (`formatDate`); `shared` (from `sharedDays`) adds the time when
- * neighbours fall on the same day; `inline` shows the relative form as secondary text instead of
- * only on hover.
+ * neighbours fall on the same day, `time` always (a date shown on its own); `inline` shows the
+ * relative form as secondary text instead of only on hover.
  */
-export function When(props: { iso: string | null | undefined; shared?: ReadonlySet<string>; inline?: boolean }) {
+export function When(props: { iso: string | null | undefined; shared?: ReadonlySet<string>; time?: boolean; inline?: boolean }) {
   const { iso } = props;
   if (!iso || formatDate(iso) === '—') return <span className="muted">—</span>;
   const day = dayOf(iso);
-  const text = formatDate(iso, { withTime: !!day && !!props.shared?.has(day) });
+  const text = formatDate(iso, { withTime: props.time || (!!day && !!props.shared?.has(day)) });
   const relative = formatRelative(iso);
   return (
     <time dateTime={iso} title={`${relative} · ${iso}`} className="when">

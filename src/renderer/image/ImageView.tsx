@@ -37,7 +37,7 @@ function Facts(props: { summary: ManifestSummary }) {
           <div>
             <dt>Created</dt>
             <dd>
-              <When iso={s.created} inline />
+              <When iso={s.created} time inline />
             </dd>
           </div>
           <div>
