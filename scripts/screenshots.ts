@@ -2,7 +2,8 @@
  * Screenshots for docs/screenshots (not part of the test run): the registry page with nine
  * finished pushes, the tags table and the image view, at 1440×900 in the light theme, against a
  * real registry and `berth serve`. `npx electron-vite build && npx tsx scripts/screenshots.ts after`
- * writes `docs/screenshots/<name>-after.png`; `--readme` also replaces docs/screenshot.png.
+ * writes `docs/screenshots/<name>-after.png`; `--dark` the dark theme (`<name>-dark-after.png`);
+ * `--readme` also replaces docs/screenshot.png.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { startRegistry } from '../e2e/support/registry';
 
 const label = process.argv[2] ?? 'after';
 const readme = process.argv.includes('--readme');
+const scheme = process.argv.includes('--dark') ? 'dark' : 'light';
 const OUT = resolve(import.meta.dirname, '../docs/screenshots');
 
 const reg = await startRegistry();
@@ -20,7 +22,7 @@ const app = await startApp();
 const browser = await chromium.launch({ executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 try {
   await seedDaily(reg);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
   await page.goto(await app.loginUrl());
   const id = await addRegistryByUi(page, reg.host);
   await pushArchivesViaApi(page, id, 9);
@@ -29,7 +31,7 @@ try {
     // Details, dates and chips settle; nothing here is timed.
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(800);
-    await page.screenshot({ path: resolve(OUT, `${name}-${label}.png`) });
+    await page.screenshot({ path: resolve(OUT, `${name}${scheme === 'dark' ? '-dark' : ''}-${label}.png`) });
   };
   await page.reload();
   await page.getByRole('region', { name: 'Pushes' }).waitFor();
