@@ -29,6 +29,24 @@ export default tseslint.config(
     },
   },
   {
+    // Production code never loads test support: test/support (and e2e/, bench/) serve tests only,
+    // and a file named test-* is support by its name. typescript-eslint's copy of the rule, so the
+    // process and Electron rules below (no-restricted-imports) cannot replace these patterns.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(test/support|e2e|bench)(/|$)', message: 'Production code must not import test support; move what both need into src/.' },
+            { regex: '(^|/)test-[^/]*$', message: 'A file named test-* is test support: production code must not import it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Main never loads the preload's or the renderer's modules; what both sides need lives in src/shared.
     files: ['src/main/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [otherProcess('preload', 'renderer')] }] },

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * E2E on the web shell in Debian's Chromium (`npx playwright install` cannot download here).
- * Each spec starts its own real registry and its own `berth serve` (e2e/support/app.ts).
+ * Each spec starts its own real registry and its own `berth serve` (test/support/app/playwright.ts).
  */
 export default defineConfig({
   testDir: 'e2e',

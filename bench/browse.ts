@@ -8,13 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { startRegistry } from '../e2e/support/registry';
+import { startRegistry } from '../test/support/registry/start';
 import { benchBrowser, CHROMIUM, type BrowserFigures } from './support/browser-phase';
-import { startCountingProxy } from './support/counting-proxy';
 import { benchEngineCatalog, type CatalogRun } from './support/engine-phase';
 import { mib, secs, table, type Row } from './support/report';
 import { describeKinds } from './support/request-stats';
 import { MANY_TAGS_REPO, NAMESPACES, seedBrowseRegistry, TAG_COUNT, type SeedResult } from './support/seed-browse';
+import { startProxy } from '../test/support/proxy/proxy';
 
 /** Targets from the issue, and Joxit's docker-registry-ui 2.6 measured on this machine. */
 const TARGET = { firstRepoRowsMs: 500, firstTagRowsMs: 500, detailsMs: 1000, requestsPerRow: 2 };
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       seed = await seedBrowseRegistry(reg);
       console.log(`seeded ${seed.repositories} repositories and ${seed.tags} tags in ${secs(seed.totalMs)}`);
     } else console.log(`using the registry already seeded at ${regUrl} (BERTH_BENCH_REGISTRY)`);
-    const proxy = await startCountingProxy(regUrl);
+    const proxy = await startProxy(regUrl);
     try {
       const engine = await benchEngineCatalog(proxy);
       console.log(`engine listed ${engine[0].repositories} repositories (${describeKinds(engine[0].byKind)})`);
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       console.log(`Load average at the end: ${load()} (figures are noisy when other work shares the CPUs).`);
       console.log(`Figures written to ${RESULTS}`);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   } finally {
     await reg?.stop();

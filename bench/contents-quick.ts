@@ -10,15 +10,13 @@
  *
  * Each step that measures runs in its own process so RSS and cold caches are its own.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { pack } from 'tar-stream';
 import { ContentsEngine, type ImageSource, type LayerRef, diffImages } from '../src/main/contents';
 import { ContentStore } from '../src/main/store/content-store';
+import { sha256File } from '../test/support/digest';
+import { L, writeTar, type TarEntry } from '../test/support/images/tar';
 
 const [dir, step] = process.argv.slice(2);
 const LAYERS = 4;
@@ -28,23 +26,15 @@ const zeros = Buffer.alloc(FILE_BYTES);
 
 /** Writes a gzip layer of `count` files; `variant` changes a tenth of them (for the diff). */
 async function writeLayer(path: string, count: number, bytes: number, prefix: string, variant = ''): Promise<void> {
-  const p = pack();
-  const writing = pipeline(p, createGzip({ level: 1 }), createWriteStream(path));
-  const mtime = new Date('2024-01-01T00:00:00Z');
-  for (let i = 0; i < count; i++) {
-    const dirName = `${prefix}/pkg-${Math.floor(i / 100)}`;
-    if (i % 100 === 0) p.entry({ name: dirName, type: 'directory', mode: 0o755, mtime });
-    const data = variant && i % 10 === 0 ? Buffer.alloc(bytes + 1) : bytes === FILE_BYTES ? zeros : Buffer.alloc(bytes);
-    await new Promise<void>((resolve, reject) => p.entry({ name: `${dirName}/file-${i}.txt`, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
+  function* entries(): Generator<TarEntry> {
+    for (let i = 0; i < count; i++) {
+      const dirName = `${prefix}/pkg-${Math.floor(i / 100)}`;
+      if (i % 100 === 0) yield L.dir(dirName);
+      const data = variant && i % 10 === 0 ? Buffer.alloc(bytes + 1) : bytes === FILE_BYTES ? zeros : Buffer.alloc(bytes);
+      yield L.file(`${dirName}/file-${i}.txt`, data);
+    }
   }
-  p.finalize();
-  await writing;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
-  return `sha256:${h.digest('hex')}`;
+  await writeTar(path, entries(), 1);
 }
 
 async function fileLayer(path: string): Promise<LayerRef> {

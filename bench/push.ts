@@ -4,19 +4,20 @@
  * Prints wall time, ratios to skopeo, peak memory, the re-push time, the main thread's
  * event-loop delay during an app push (work in the worker), and the registry's ingest rate.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { request } from 'undici';
-import { startRegistry } from '../e2e/support/registry';
+import { startRegistry } from '../test/support/registry/start';
 import { PushManager } from '../src/main/push/manager';
 import { registryConfigFromInput } from '../src/main/registry/reference';
 import type { PushOutcome } from '../src/shared/types';
-import { bigArchive } from './support/big-archive';
+import { bigArchive } from '../test/support/archives/big-archive';
 import { measure, type Measured } from './support/measure';
+import { sha256 } from '../test/support/digest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BERTH = resolve(ROOT, 'bin/berth.mjs');
@@ -34,7 +35,7 @@ const mb = (n: number) => `${n.toFixed(0)} MB`;
 async function ingestRate(url: string): Promise<number> {
   // One 256 MB random blob, monolithic POST+PUT: the registry's own ceiling for writing bytes.
   const blob = randomBytes(256 * 1024 * 1024);
-  const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+  const digest = sha256(blob);
   const start = await request(`${url}/v2/ingest/probe/blobs/uploads/`, { method: 'POST' });
   await start.body.dump();
   const location = new URL(String(start.headers.location), url);

@@ -6,11 +6,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildArchive } from '../src/main/archive/test-fixtures';
-import { expect, test } from './support/app';
-import { expectAccessible, inBothSchemes } from './support/axe';
-import { addRegistryByUi, pushArchivesViaApi, seedDaily } from './support/daily';
-import { startRegistry, type RunningRegistry } from './support/registry';
+import { buildArchive } from '../test/support/archives/archive';
+import { expect, test } from '../test/support/app/playwright';
+import { expectAccessible, inBothSchemes } from '../test/support/app/axe';
+import { addRegistryByUi, pushArchivesViaApi, seedDaily } from '../test/support/app/daily';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
 
 let reg: RunningRegistry;
 let dir: string;

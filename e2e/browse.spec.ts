@@ -3,9 +3,9 @@
  * repository, open a tag and see its layers; open an index and see both platforms; delete a tag
  * after seeing, in the confirmation, the other tag that shares its digest.
  */
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage, pushIndex } from './support/seed';
-import { expect, shot, test } from './support/app';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage, pushIndex } from '../test/support/images/push';
+import { expect, shot, test } from '../test/support/app/playwright';
 
 let reg: RunningRegistry;
 let webDigest: string;

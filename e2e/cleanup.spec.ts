@@ -4,9 +4,10 @@
  * the registry doctor on a registry with deletes disabled, showing the fix.
  */
 import type { Page } from '@playwright/test';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage, pushIndex, seedClient } from './support/seed';
-import { expect, shot, test } from './support/app';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage, pushIndex } from '../test/support/images/push';
+import { expect, shot, test } from '../test/support/app/playwright';
+import { seedClient } from '../test/support/images/seed-client';
 
 const REPO = 'shop/api';
 /** Oldest first: created one month apart, so "keep newest 2" keeps the last two. */

@@ -5,13 +5,14 @@
  * repositories.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage } from './support/seed';
-import { expect, shot, startApp, test } from './support/app';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage } from '../test/support/images/push';
+import { expect, shot, startApp, test } from '../test/support/app/playwright';
+import { authEntry, writeDockerConfig } from '../test/support/credentials/docker-config';
 
 let tls: RunningRegistry;
 let alpha: RunningRegistry;
@@ -202,11 +203,7 @@ test('a registry that withholds its catalog lists pinned repositories', async ({
 test('credentials: where they came from, and a failing credential helper', async ({ page }) => {
   const [signed, broken] = await Promise.all([startRegistry({ auth: 'htpasswd' }), startRegistry({ auth: 'htpasswd' })]);
   const dockerConfig = await mkdtemp(join(tmpdir(), 'berth-e2e-docker-'));
-  const auth = Buffer.from(`${signed.username}:${signed.password}`).toString('base64');
-  await writeFile(
-    join(dockerConfig, 'config.json'),
-    JSON.stringify({ auths: { [signed.host]: { auth } }, credHelpers: { [broken.host]: 'berth-missing' } }),
-  );
+  await writeDockerConfig(dockerConfig, { auths: { [signed.host]: authEntry(signed.username!, signed.password!) }, credHelpers: { [broken.host]: 'berth-missing' } });
   const app = await startApp({ DOCKER_CONFIG: dockerConfig });
   try {
     await page.goto(await app.loginUrl());

@@ -9,11 +9,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildArchive } from '../src/main/archive/test-fixtures';
-import { expect, test } from './support/app';
-import { expectAccessible } from './support/axe';
-import { addRegistryByUi, seedDaily } from './support/daily';
-import { startRegistry, type RunningRegistry } from './support/registry';
+import { buildArchive } from '../test/support/archives/archive';
+import { expect, test } from '../test/support/app/playwright';
+import { expectAccessible } from '../test/support/app/axe';
+import { addRegistryByUi, seedDaily } from '../test/support/app/daily';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
 
 let reg: RunningRegistry;
 let dir: string;

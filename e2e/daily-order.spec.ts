@@ -6,10 +6,11 @@
  * no sideways scrolling on any screen at 1024×700.
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from './support/app';
-import { APP_TAGS, addRegistryByUi, seedDaily } from './support/daily';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage, tagMany } from './support/seed';
+import { expect, test } from '../test/support/app/playwright';
+import { APP_TAGS, addRegistryByUi, seedDaily } from '../test/support/app/daily';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage } from '../test/support/images/push';
+import { tagMany } from '../test/support/images/bulk';
 
 let reg: RunningRegistry;
 

@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildArchive } from '../src/main/archive/test-fixtures';
-import { expect, test } from './support/app';
-import { addRegistryByUi, expectFinished, pushArchivesViaApi } from './support/daily';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage } from './support/seed';
+import { buildArchive } from '../test/support/archives/archive';
+import { expect, test } from '../test/support/app/playwright';
+import { addRegistryByUi, expectFinished, pushArchivesViaApi } from '../test/support/app/daily';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage } from '../test/support/images/push';
 
 let reg: RunningRegistry;
 let locked: RunningRegistry;

@@ -9,13 +9,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { buildArchive } from '../src/main/archive/test-fixtures';
-import { startProxy } from '../src/main/push/test-proxy';
-import { expectFinished } from './support/daily';
-import { startEventProxy } from './support/event-proxy';
-import { startRegistry, type RunningRegistry } from './support/registry';
-import { pushImage } from './support/seed';
-import { expect, shot, test } from './support/app';
+import { buildArchive } from '../test/support/archives/archive';
+import { expectFinished } from '../test/support/app/daily';
+import { startEventProxy } from '../test/support/proxy/event-stream';
+import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
+import { pushImage } from '../test/support/images/push';
+import { expect, shot, test } from '../test/support/app/playwright';
+import { startProxy } from '../test/support/proxy/proxy';
 
 const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -287,7 +287,7 @@ test('a push whose events were lost while the event stream was down ends in its 
 
 test('the push row says what it waits for when the registry asks it to (Retry-After), then finishes', async ({ page, app: _app }) => {
   const built = await buildArchive(join(dir, 'slow.tar'), { layout: 'docker-legacy', images: [{ tags: ['team/slow:1'], layers: [{ sizeBytes: 40_000 }] }], seed: 'push-e2e-slow' });
-  const proxy = await startProxy(reg.url, (r) => (r.kind === 'PUT manifests' && r.n === 1 ? { kind: 'respond', status: 429, headers: { 'retry-after': '4' } } : null));
+  const proxy = await startProxy(reg.url, { fault: (r) => (r.kind === 'PUT manifests' && r.n === 1 ? { kind: 'respond', status: 429, headers: { 'retry-after': '4' } } : null) });
   const host = new URL(proxy.url).host;
   try {
     await addRegistry(page, host);
@@ -302,6 +302,6 @@ test('the push row says what it waits for when the registry asks it to (Retry-Af
     await expect(row.getByTestId('push-notice')).toHaveCount(0);
     expect(proxy.requests['PUT manifests']).toBe(2);
   } finally {
-    await proxy.close();
+    await proxy.stop();
   }
 });

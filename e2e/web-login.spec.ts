@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { startApp } from './support/app';
+import { startApp } from '../test/support/app/playwright';
 
 test('serve --open: the launch page logs this browser in once, a reload stays logged in, a replay is refused', async ({ page, browser }) => {
   const dir = await mkdtemp(join(tmpdir(), 'berth-e2e-browser-'));

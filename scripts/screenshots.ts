@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { startApp } from '../e2e/support/app-process';
-import { addRegistryByUi, pushArchivesViaApi, seedDaily } from '../e2e/support/daily';
-import { startRegistry } from '../e2e/support/registry';
+import { startApp } from '../test/support/app/serve';
+import { addRegistryByUi, pushArchivesViaApi, seedDaily } from '../test/support/app/daily';
+import { startRegistry } from '../test/support/registry/start';
 
 const label = process.argv[2] ?? 'after';
 const readme = process.argv.includes('--readme');

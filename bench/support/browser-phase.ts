@@ -4,12 +4,12 @@
  * timed in the page (click event timestamp → first animation frame where the rows are on screen).
  */
 import { chromium, type Page } from '@playwright/test';
-import { startApp, type RunningApp } from '../../e2e/support/app-process';
-import type { CountingProxy } from './counting-proxy';
+import { startApp, type RunningApp } from '../../test/support/app/serve';
 import { apiTimings, armClickClock, fastScrollTags, readClickClock, waitForProbe, type ApiTimings, type ProbeKind, type ProbeResult } from './page-probes';
 import { startProfile } from './cpu-profile';
 import { processMemory } from './proc-memory';
 import { phaseRequests, requestedTags, type PhaseRequests } from './request-stats';
+import type { TestProxy } from '../../test/support/proxy/proxy';
 
 export const CHROMIUM = process.env.BERTH_BENCH_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -93,7 +93,7 @@ async function clickAndTime(page: Page, click: () => Promise<void>, probes: Prom
 }
 
 /** Opens the web shell in Chromium and runs the browsing phases against the registry behind `proxy`. */
-export async function benchBrowser(proxy: CountingProxy, opts: { repository: string; expectedRepos: number }): Promise<BrowserFigures> {
+export async function benchBrowser(proxy: TestProxy, opts: { repository: string; expectedRepos: number }): Promise<BrowserFigures> {
   const app: RunningApp = await startApp();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
@@ -124,10 +124,10 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
     const wholeCatalog = probe(page, 'catalogLoaded', opts.expectedRepos);
     const add = await clickAndTime(page, () => page.getByRole('button', { name: 'Add', exact: true }).click(), [firstRepos, wholeCatalog]);
     const repoRows = await add.results[0];
-    const repoAtFirst = phaseRequests(proxy.seen(), repo);
+    const repoAtFirst = phaseRequests([...proxy.seen], repo);
     const catalog = await add.results[1];
     await proxy.waitIdle(1000);
-    const repoSettled = phaseRequests(proxy.seen(), repo);
+    const repoSettled = phaseRequests([...proxy.seen], repo);
 
     // --- Open the 1,000-tag repository from the (filtered) list.
     await page.getByLabel('Filter repositories').fill(repo);
@@ -141,12 +141,12 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
     const stopOpenProfile = await startProfile(cdp, 'open-tags');
     const open = await clickAndTime(page, () => link.click(), [firstTags, details]);
     const tagRows = await open.results[0];
-    const tagsAtFirst = phaseRequests(proxy.seen(), repo);
+    const tagsAtFirst = phaseRequests([...proxy.seen], repo);
     const tagDetails = await open.results[1];
-    const tagsAtDetails = phaseRequests(proxy.seen(), repo);
+    const tagsAtDetails = phaseRequests([...proxy.seen], repo);
     profiles.push((await stopOpenProfile()) ?? '');
     await proxy.waitIdle(1000);
-    const tagsSettled = phaseRequests(proxy.seen(), repo);
+    const tagsSettled = phaseRequests([...proxy.seen], repo);
     const detailCalls = await page.evaluate(apiTimings, { method: 'getTagDetail', since: open.clickAt });
 
     // --- Fast scroll through the whole table.
@@ -155,7 +155,7 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
     const before = await metrics();
     const scroll = await page.evaluate(fastScrollTags, SCROLL);
     const after = await metrics();
-    const duringScroll = phaseRequests(proxy.seen(), repo);
+    const duringScroll = phaseRequests([...proxy.seen], repo);
     const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
     // Chromium reports durations in seconds.
     const work = {
@@ -169,7 +169,7 @@ export async function benchBrowser(proxy: CountingProxy, opts: { repository: str
     profiles.push((await stopScrollProfile()) ?? '');
     const bottom = await probe(page, 'tagDetails');
     await proxy.waitIdle(1000);
-    const scrollSeen = proxy.seen();
+    const scrollSeen = [...proxy.seen];
     const scrollSettled = phaseRequests(scrollSeen, repo);
     // Rows the last scroll position shows may paint after the observer stopped: they were passed too.
     const passed = new Set([...scroll.tagsSeen, ...bottom.tags.filter(Boolean)]);

@@ -1,6 +1,6 @@
 /** Phase 1 of the browse benchmark: the whole catalog through the engine, no UI in the way. */
 import { RegistryClient, listAllRepositories, registryConfigFromInput } from '../../src/main/registry/index';
-import type { CountingProxy } from './counting-proxy';
+import type { TestProxy } from '../../test/support/proxy/proxy';
 
 /** One listing of the whole catalog. */
 export interface CatalogRun {
@@ -11,7 +11,7 @@ export interface CatalogRun {
 }
 
 /** Lists every repository `runs` times, each with a fresh client (cold connection, cold token cache). */
-export async function benchEngineCatalog(proxy: CountingProxy, runs = 3): Promise<CatalogRun[]> {
+export async function benchEngineCatalog(proxy: TestProxy, runs = 3): Promise<CatalogRun[]> {
   const out: CatalogRun[] = [];
   for (let i = 0; i < runs; i++) {
     const client = new RegistryClient(registryConfigFromInput({ url: proxy.host }));
@@ -19,7 +19,7 @@ export async function benchEngineCatalog(proxy: CountingProxy, runs = 3): Promis
     const t0 = performance.now();
     try {
       const repos = await listAllRepositories(client);
-      out.push({ ms: performance.now() - t0, repositories: repos.length, requests: proxy.total(), byKind: proxy.counts() });
+      out.push({ ms: performance.now() - t0, repositories: repos.length, requests: proxy.seen.length, byKind: { ...proxy.requests } });
     } finally {
       await client.close();
     }

@@ -1,5 +1,5 @@
-/** Reading the counting proxy's log: which requests were tag details, for which tags. */
-import type { SeenRequest } from './counting-proxy';
+import type { ProxiedRequest } from '../../test/support/proxy/request';
+/** Reading the proxy's log: which requests were tag details, for which tags. */
 
 /** Requests of one phase, by kind, with the tag-detail part broken out. */
 export interface PhaseRequests {
@@ -21,15 +21,15 @@ export interface PhaseRequests {
 }
 
 /** The tag a `GET /v2/<repo>/manifests/<tag>` was for (undefined for other requests or digests). */
-export function manifestTag(r: SeenRequest, repo: string): string | undefined {
+export function manifestTag(r: ProxiedRequest, repo: string): string | undefined {
   const prefix = `/v2/${repo}/manifests/`;
-  if (!r.path.startsWith(prefix) || r.kind !== 'manifest-GET') return undefined;
-  const ref = decodeURIComponent(r.path.slice(prefix.length).split('?')[0]);
+  if (!r.url.startsWith(prefix) || r.kind !== 'GET manifests') return undefined;
+  const ref = decodeURIComponent(r.url.slice(prefix.length).split('?')[0]);
   return ref.startsWith('sha256:') ? undefined : ref;
 }
 
 /** Sums up the requests of a phase. */
-export function phaseRequests(seen: SeenRequest[], repo: string): PhaseRequests {
+export function phaseRequests(seen: ProxiedRequest[], repo: string): PhaseRequests {
   const byKind: Record<string, number> = {};
   const tags = new Set<string>();
   let detail = 0;
@@ -40,13 +40,13 @@ export function phaseRequests(seen: SeenRequest[], repo: string): PhaseRequests 
   const t0 = seen[0]?.at ?? 0;
   for (const r of seen) {
     byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
-    if (r.kind.startsWith('manifest-') || r.kind.startsWith('blob-')) {
+    if (/ (manifests|blobs)$/.test(r.kind)) {
       detail++;
       detailMs += r.ms ?? 0;
       first ??= r.at - t0;
       last = r.at - t0;
     }
-    if (r.kind === 'tags') paging++;
+    if (r.kind === 'GET tags') paging++;
     const tag = manifestTag(r, repo);
     if (tag !== undefined) tags.add(tag);
   }
@@ -59,12 +59,12 @@ export function phaseRequests(seen: SeenRequest[], repo: string): PhaseRequests 
     firstDetailAt: first,
     lastDetailAt: last,
     meanDetailMs: detail ? detailMs / detail : null,
-    timeline: seen.slice(0, 16).map((r) => `+${(r.at - t0).toFixed(0)} ms ${r.method} ${r.path.slice(0, 80)} (${r.ms === undefined ? 'in flight' : `${r.ms.toFixed(0)} ms`})`),
+    timeline: seen.slice(0, 16).map((r) => `+${(r.at - t0).toFixed(0)} ms ${r.method} ${r.url.slice(0, 80)} (${r.ms === undefined ? 'in flight' : `${r.ms.toFixed(0)} ms`})`),
   };
 }
 
 /** The tags whose manifest was requested, in order of first request. */
-export function requestedTags(seen: SeenRequest[], repo: string): string[] {
+export function requestedTags(seen: ProxiedRequest[], repo: string): string[] {
   const out = new Set<string>();
   for (const r of seen) {
     const tag = manifestTag(r, repo);
@@ -73,7 +73,7 @@ export function requestedTags(seen: SeenRequest[], repo: string): string[] {
   return [...out];
 }
 
-/** `catalog 6, other 1` — a compact description of a by-kind count. */
+/** `GET catalog 6, GET other 1` — a compact description of a by-kind count. */
 export function describeKinds(byKind: Record<string, number>): string {
   const parts = Object.entries(byKind)
     .sort((a, b) => b[1] - a[1])

@@ -2,8 +2,8 @@
  * The browse benchmark's registry: 5,000 repositories in 50 namespaces and one repository with
  * 1,000 tags (each its own image), all pushed through the registry's HTTP API.
  */
-import { pushManyRepositories, tagMany } from '../../e2e/support/seed';
-import type { RunningRegistry } from '../../e2e/support/registry';
+import type { RunningRegistry } from '../../test/support/registry/start';
+import { pushManyRepositories, tagMany } from '../../test/support/images/bulk';
 
 /** Shape of the seeded catalog. */
 export const NAMESPACES = 50;

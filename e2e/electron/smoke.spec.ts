@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
-import { buildArchive } from '../../src/main/archive/test-fixtures';
-import { RENDERER_CSP } from '../../src/main/web/static-files';
-import { startRegistry, type RunningRegistry } from '../support/registry';
+import { buildArchive } from '../../test/support/archives/archive';
+import { RENDERER_CSP } from '../../test/support/app/serve';
+import { startRegistry, type RunningRegistry } from '../../test/support/registry/start';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

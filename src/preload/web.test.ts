@@ -1,11 +1,11 @@
 /** The browser bridge's method calls against the real web shell (fetch only; SSE and XHR run in the e2e specs). */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_METHODS } from '../shared/api';
-import { startRegistry, type RunningRegistry } from '../../e2e/support/registry';
-import { pushImage } from '../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../test/support/registry/start';
+import { pushImage } from '../../test/support/images/push';
 import { BerthService } from '../main/service/service';
 import { startWebServer, type WebServer } from '../main/web/server';
-import { fakeRenderer, login } from '../main/web/test-support';
+import { fakeRenderer, login } from '../../test/support/app/web-session';
 import { createWebClient } from './web';
 
 let reg: RunningRegistry;

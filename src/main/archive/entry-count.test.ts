@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForTest } from '../push/test-bundle';
-import { type ManyNames, writeManyEntries } from './test-hostile';
+import { bundleForTest } from '../../../test/support/engine/bundle';
+import { type ManyNames, writeManyEntries } from '../../../test/support/archives/hostile';
 
 const ENTRIES = 1_200_000;
 const RSS_LIMIT = 300 * 1000 * 1000;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-entries-test-'));
   spool = join(dir, 'spool');
   await mkdir(spool);
-  child = await bundleForTest('src/main/archive/test-open-child.ts', 'open-child');
+  child = await bundleForTest('test/support/archives/open-child.ts', 'open-child');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hexOf, makeConfig, pseudoRandom, sha256 } from './fixture-blobs';
 import { MAX_RATIO } from './gzip-spool';
 import { openArchive } from './index';
-import { buildArchive, type FixtureEntry, writeTar } from './test-fixtures';
-import { writeZeroBomb } from './test-hostile';
+import { buildArchive } from '../../../test/support/archives/archive';
+import { writeZeroBomb } from '../../../test/support/archives/hostile';
+import { hexOf, sha256 } from '../../../test/support/digest';
+import { buildConfig } from '../../../test/support/images/image';
+import { pseudoRandom } from '../../../test/support/images/layers';
+import { type TarEntry, writeTar } from '../../../test/support/images/tar';
 
 let dir: string;
 let spool: string;
@@ -58,8 +61,8 @@ async function drain(stream: Readable): Promise<number> {
 const MiB = 1024 * 1024;
 
 /** A legacy docker save with one image whose layers are given, written in the order given. */
-function legacyEntries(layers: { name: string; data: Buffer }[], tag: string): { manifest: FixtureEntry; config: FixtureEntry; layers: FixtureEntry[] } {
-  const config = makeConfig(layers.map((l) => sha256(l.data)), { os: 'linux', architecture: 'amd64' }, '2024-01-01T00:00:00Z', tag);
+function legacyEntries(layers: { name: string; data: Buffer }[], tag: string): { manifest: TarEntry; config: TarEntry; layers: TarEntry[] } {
+  const config = Buffer.from(JSON.stringify(buildConfig(layers.map((l) => sha256(l.data)), { created: '2024-01-01T00:00:00Z', labels: { 'berth.test': tag } })));
   const configName = `${hexOf(sha256(config))}.json`;
   const manifest = JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: layers.map((l) => l.name) }]);
   return { manifest: { name: 'manifest.json', data: manifest }, config: { name: configName, data: config }, layers: layers.map((l) => ({ name: l.name, data: l.data })) };

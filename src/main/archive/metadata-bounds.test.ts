@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_TOTAL } from './contents';
-import { hexOf, sha256 } from './fixture-blobs';
 import { openArchive } from './index';
-import { type FixtureEntry, writeTar } from './test-fixtures';
+import { hexOf, sha256 } from '../../../test/support/digest';
+import { type TarEntry, writeTar } from '../../../test/support/images/tar';
 
 let dir: string;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('metadata bounds', () => {
   it('refuses an archive whose configs together hold more metadata than any image archive (they stay in memory)', async () => {
-    const entries: FixtureEntry[] = [];
+    const entries: TarEntry[] = [];
     const manifest = [];
     // Five images with 14 MiB configs: each under the per-file cap, 70 MiB together.
     for (let i = 0; i < 5; i++) {

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCompression, openArchive, toArchiveInfo } from './index';
-import { type BuildArchiveOptions, type BuiltArchive, buildArchive } from './test-fixtures';
+import { type BuildArchiveOptions, type BuiltArchive, buildArchive } from '../../../test/support/archives/archive';
 import type { OpenedArchive } from './types';
+import { sha256 } from '../../../test/support/digest';
 
 let dir: string;
 let n = 0;
@@ -23,7 +23,6 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 async function build(opts: BuildArchiveOptions, ext = opts.gzipWhole ? 'tar.gz' : 'tar'): Promise<BuiltArchive> {
   return buildArchive(join(dir, `a${n++}.${ext}`), opts);
@@ -50,7 +49,7 @@ async function expectRoundTrip(built: BuiltArchive, opened: OpenedArchive, oci: 
       expect(layer.foreign).toBeNull();
       expect(layer.digest).toBe(oci ? want.layerDigests[i] : null);
       // Compare digests: a diff of two multi-MB buffers would take minutes to print.
-      expect(sha(await bytesOf(opened.openBlob(layer.source!)))).toBe(sha(want.layerBlobs[i]));
+      expect(sha256(await bytesOf(opened.openBlob(layer.source!)))).toBe(sha256(want.layerBlobs[i]));
     }
   }
 }
@@ -187,8 +186,8 @@ describe('openArchive: layouts round-trip', () => {
     const built = await build({ layout: 'docker-legacy', wrongDiffId: true, images: [{ tags: ['w:1'], layers: [{ sizeBytes: 100 }, { sizeBytes: 100 }] }] });
     const opened = await openArchive(built.path);
     const [l0, l1] = opened.images[0].layers;
-    expect(sha(await bytesOf(opened.openBlob(l0.source!)))).not.toBe(l0.diffId);
-    expect(sha(await bytesOf(opened.openBlob(l1.source!)))).toBe(l1.diffId);
+    expect(sha256(await bytesOf(opened.openBlob(l0.source!)))).not.toBe(l0.diffId);
+    expect(sha256(await bytesOf(opened.openBlob(l1.source!)))).toBe(l1.diffId);
   });
 
   it('toArchiveInfo summarises images for the renderer', async () => {

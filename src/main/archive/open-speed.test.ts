@@ -2,12 +2,14 @@
  * Quick checks of how long opening takes (printed, never asserted): a multi-GB plain tar with a
  * few thousand entries (sparse, so it costs no disk) (bench/push measures .tar.gz).
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive } from './index';
+import { hexOf, sha256 } from '../../../test/support/digest';
+
+const hex = (b: Buffer | string): string => hexOf(sha256(b));
 
 let dir: string;
 beforeAll(async () => {
@@ -39,7 +41,6 @@ function header(name: string, size: number, type = '0'): Buffer {
   return b;
 }
 
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const pad = (n: number) => Math.ceil(n / 512) * 512;
 
 /** Writes a legacy docker-save archive whose layer data are holes (zeros) in a sparse file. */
@@ -58,16 +59,16 @@ async function sparseArchive(path: string, images: number, layersPerImage: numbe
     const layers: string[] = [];
     const diffIds: string[] = [];
     for (let l = 0; l < layersPerImage; l++) {
-      const id = sha(`layer ${i} ${l}`);
+      const id = hex(`layer ${i} ${l}`);
       await put(`${id}/VERSION`, Buffer.from('1.0'));
       await put(`${id}/json`, Buffer.from(JSON.stringify({ id })));
       await put(`${id}/layer.tar`, null, layerSize); // zeros: an (empty) tar, never read at open
       layers.push(`${id}/layer.tar`);
-      diffIds.push(`sha256:${sha(`diff ${i} ${l}`)}`);
+      diffIds.push(sha256(`diff ${i} ${l}`));
     }
     const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: diffIds } }));
-    await put(`${sha(config)}.json`, config);
-    manifest.push({ Config: `${sha(config)}.json`, RepoTags: [`speed/img${i}:1`], Layers: layers });
+    await put(`${hex(config)}.json`, config);
+    manifest.push({ Config: `${hex(config)}.json`, RepoTags: [`speed/img${i}:1`], Layers: layers });
   }
   await put('manifest.json', Buffer.from(JSON.stringify(manifest)));
   await fh.truncate(pos + 1024); // end-of-archive marker: two zero blocks

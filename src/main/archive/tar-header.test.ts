@@ -6,7 +6,8 @@ import { pack, type Header } from 'tar-stream';
 import { archiveErrors } from './archive-errors';
 import { indexPlainTar, readFully } from './tar-index';
 import { checksumOk, paddedSize, parseHeader, parseNumeric, parsePax } from './tar-header';
-import { pseudoRandom } from './fixture-blobs';
+import { pseudoRandom } from '../../../test/support/images/layers';
+import { packHeaders, type RawTarEntry } from '../../../test/support/images/tar';
 
 let dir: string;
 beforeAll(async () => {
@@ -16,19 +17,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type In = { header: Partial<Header> & { name: string }; data?: Buffer };
-
-/** What tar-stream's pack writes for these entries. */
-async function packed(entries: In[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c: unknown) => chunks.push(c as Buffer));
-  const ended = new Promise<void>((r) => p.on('end', () => r()));
-  for (const e of entries) p.entry(e.header, e.data ?? Buffer.alloc(0));
-  p.finalize();
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 /** The first header block tar-stream writes for an entry (data never written). */
 async function headerBlock(header: Partial<Header> & { name: string }): Promise<Buffer> {
@@ -89,7 +77,7 @@ describe('tar header reader vs tar-stream pack', () => {
     const long100 = `blobs/${'d'.repeat(60)}/${'e'.repeat(70)}`;
     const long300 = `${'x'.repeat(150)}${'y'.repeat(150)}.bin`;
     const utf8 = 'blobs/ünïcødé/файл.json';
-    const inputs: In[] = [
+    const inputs: RawTarEntry[] = [
       { header: { name: 'manifest.json' }, data: Buffer.from('[]') },
       { header: { name: 'empty' }, data: Buffer.alloc(0) },
       { header: { name: 'exact-block' }, data: pseudoRandom(512, 'a') },
@@ -100,7 +88,7 @@ describe('tar header reader vs tar-stream pack', () => {
       { header: { name: 'dir/layer.tar', type: 'symlink', linkname: '../exact-block' } },
       { header: { name: 'hard', type: 'link', linkname: 'manifest.json' } },
     ];
-    const bytes = await packed(inputs);
+    const bytes = await packHeaders(inputs);
     expect(bytes.includes(Buffer.from('path='))).toBe(true); // pax really was used
     const { entries, complete, contents, seen } = await indexBytes(bytes);
     expect(complete).toBe(true);
@@ -170,7 +158,7 @@ describe('tar header reader vs tar-stream pack', () => {
   });
 
   it('verifies checksums: a damaged first header is not a tar, a later one is named by offset', async () => {
-    const bytes = await packed([
+    const bytes = await packHeaders([
       { header: { name: 'a' }, data: Buffer.from('1') },
       { header: { name: 'b' }, data: Buffer.from('2') },
     ]);
@@ -185,7 +173,7 @@ describe('tar header reader vs tar-stream pack', () => {
   });
 
   it('stops at the end marker and ignores what follows; notices a missing marker', async () => {
-    const bytes = await packed([{ header: { name: 'a' }, data: Buffer.from('1') }]);
+    const bytes = await packHeaders([{ header: { name: 'a' }, data: Buffer.from('1') }]);
     const trailing = await indexBytes(Buffer.concat([bytes, Buffer.from('garbage after the end')]), 'trail.tar');
     expect([...trailing.entries.keys()]).toEqual(['a']);
     const cut = await indexBytes(bytes.subarray(0, 1024), 'nomarker.tar');

@@ -1,22 +1,10 @@
-import { pack, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { archiveErrors } from './archive-errors';
-import { pseudoRandom } from './fixture-blobs';
 import type { ResolvedHeader } from './tar-header';
 import { TarStreamParser } from './tar-stream-parser';
+import { pseudoRandom } from '../../../test/support/images/layers';
+import { packHeaders, type RawTarEntry } from '../../../test/support/images/tar';
 
-type In = { header: Partial<Header> & { name: string }; data?: Buffer };
-
-async function packed(entries: In[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c: unknown) => chunks.push(c as Buffer));
-  const ended = new Promise<void>((r) => p.on('end', () => r()));
-  for (const e of entries) p.entry(e.header, e.data ?? Buffer.alloc(0));
-  p.finalize();
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 /** Feeds `bytes` in chunks of `size` and returns each entry with the data its sink received. */
 async function parse(bytes: Buffer, size: number) {
@@ -33,7 +21,7 @@ async function parse(bytes: Buffer, size: number) {
 }
 
 const long300 = `${'x'.repeat(150)}${'y'.repeat(150)}.bin`;
-const inputs: In[] = [
+const inputs: RawTarEntry[] = [
   { header: { name: 'manifest.json' }, data: Buffer.from('[]') },
   { header: { name: 'empty' }, data: Buffer.alloc(0) },
   { header: { name: 'exact-block' }, data: pseudoRandom(512, 'a') },
@@ -45,7 +33,7 @@ const inputs: In[] = [
 
 describe('TarStreamParser', () => {
   it('finds the same entries, offsets and data whatever the chunk size (pax names included)', async () => {
-    const bytes = await packed(inputs);
+    const bytes = await packHeaders(inputs);
     expect(bytes.includes(Buffer.from('path='))).toBe(true);
     const whole = await parse(bytes, bytes.length);
     expect(whole.parser.ended).toBe(true);
@@ -60,7 +48,7 @@ describe('TarStreamParser', () => {
   });
 
   it('stops at the end marker, and names a stream cut inside an entry or a damaged header', async () => {
-    const bytes = await packed([{ header: { name: 'a' }, data: pseudoRandom(2000, 'x') }, { header: { name: 'b' }, data: Buffer.from('2') }]);
+    const bytes = await packHeaders([{ header: { name: 'a' }, data: pseudoRandom(2000, 'x') }, { header: { name: 'b' }, data: Buffer.from('2') }]);
     const { got } = await parse(Buffer.concat([bytes, Buffer.from('garbage after the end')]), 100);
     expect(got.map((g) => g.header.name)).toEqual(['a', 'b']);
     await expect(parse(bytes.subarray(0, 1500), 64)).rejects.toMatchObject({ code: 'ARCHIVE_TRUNCATED' });

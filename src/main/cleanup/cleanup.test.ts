@@ -1,30 +1,18 @@
 /** Plan and apply against a real docker-registry: decisions, dry run, deletes, freed bytes checked by GC. */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryGarbageCollect, startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, seedClient, type PushedImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage } from '../../../test/support/images/push';
 import type { CleanupProgress } from '../../shared/cleanup-types';
 import { fetchManifest, listAllTags } from '../registry';
-import { clientFor } from '../registry/test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 import { applyCleanup, planCleanup } from './index';
+import { registryGarbageCollect } from '../../../test/support/registry/garbage-collect';
+import { seedClient } from '../../../test/support/images/seed-client';
+import { storedBlobs } from '../../../test/support/registry/storage';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const day = (d: number): string => `2024-06-${String(d).padStart(2, '0')}T12:00:00Z`;
 const sorted = (a: string[]): string[] => [...a].sort();
-
-/** Every blob in the registry's filesystem storage, digest → bytes on disk. */
-async function storedBlobs(reg: RunningRegistry): Promise<Map<string, number>> {
-  const root = join(reg.storageDir, 'docker/registry/v2/blobs/sha256');
-  const out = new Map<string, number>();
-  for (const prefix of await readdir(root).catch(() => [])) {
-    for (const hex of await readdir(join(root, prefix))) {
-      const s = await stat(join(root, prefix, hex, 'data')).catch(() => null);
-      if (s) out.set(`sha256:${hex}`, s.size);
-    }
-  }
-  return out;
-}
 
 /** Config + layer blobs of an image, as the seed pushed them. */
 function blobsOf(img: PushedImage): Map<string, number> {

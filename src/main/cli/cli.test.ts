@@ -1,13 +1,14 @@
 /** The CLI's commands in-process against a real registry (the spawned binary is bin.test.ts). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/support/ports';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex } from '../../../e2e/support/seed';
+import { freePort } from '../../../test/support/registry/ports';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex } from '../../../test/support/images/push';
 import { runCli } from './index';
-import { captureIo } from './test-support';
+import { captureIo } from '../../../test/support/engine/cli-io';
+import { authEntry, writeDockerConfig } from '../../../test/support/credentials/docker-config';
 
 let reg: RunningRegistry;
 let auth: RunningRegistry;
@@ -64,8 +65,7 @@ describe('berth ls / tags / inspect', () => {
 
   it('uses `docker login` credentials for the host when BERTH_USERNAME is not set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-cli-docker-'));
-    const entry = { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') };
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [`https://${auth.host}`]: entry } }));
+    await writeDockerConfig(dir, { auths: { [`https://${auth.host}`]: authEntry(auth.username!, auth.password!) } });
     process.env.DOCKER_CONFIG = dir;
     try {
       expect(await run(['ls', auth.host])).toMatchObject({ code: 0, out: 'private/app\n' });

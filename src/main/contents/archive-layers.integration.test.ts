@@ -7,27 +7,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushLayeredImage, sha256 } from '../../../test/support/layers';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { openArchive } from '../archive';
-import { buildArchive, type BuildArchiveOptions, type BuiltImage, type FixtureLayer } from '../archive/test-fixtures';
-import { clientFor } from '../registry/test-registry';
+import { buildArchive, type BuildArchiveOptions, type BuiltImage, type ArchiveLayer } from '../../../test/support/archives/archive';
+import { clientFor } from '../../../test/support/engine/client';
 import type { RegistryClient } from '../registry/client';
 import { ContentStore } from '../store/content-store';
 import { diffImages } from './diff';
 import { ContentsEngine } from './engine';
 import { archiveImage, registryImage } from './image-source';
+import { pushLayers } from '../../../test/support/images/push';
+import { sha256 } from '../../../test/support/digest';
 
 /** A base layer both variants share, and an app layer that differs. */
-const layers = (variant: 'one' | 'two'): FixtureLayer[] => [
+const layers = (variant: 'one' | 'two'): ArchiveLayer[] => [
   { files: { 'etc/os-release': 'ID=berth\n', 'usr/bin/tool': 'tool\n', 'usr/lib/libx.so': 'x'.repeat(3000) } },
   { files: { 'app/main.js': `console.log("${variant}")\n`, 'app/package.json': '{}\n', ...(variant === 'two' ? { 'app/extra.js': 'extra\n' } : {}) } },
 ];
 
 /** Pushes the archive image's own blobs and config, so the registry holds the very same image. */
 async function pushSame(reg: RunningRegistry, repo: string, img: BuiltImage): Promise<void> {
-  const built = img.layerBlobs.map((blob, i) => ({ tar: blob, blob, digest: img.layerDigests[i], diffId: img.diffIds[i], compression: img.compressions[i] === 'gzip' ? ('gzip' as const) : ('none' as const) }));
-  await pushLayeredImage(reg, repo, 'v1', built, img.config);
+  await pushLayers(reg, repo, ['v1'], img.layers, img.config);
 }
 
 describe('layers from an archive', () => {

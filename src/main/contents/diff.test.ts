@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestLayer, L, memoryImage } from '../../../test/support/layers';
+import { buildLayer, L } from '../../../test/support/images/layers';
 import { ContentStore } from '../store/content-store';
 import { diffImages, formatBytes, summaryLine } from './diff';
 import { ContentsEngine } from './engine';
+import { memoryImage } from '../../../test/support/images/memory';
 
 describe('image diff', () => {
   let root: string;
@@ -17,7 +18,7 @@ describe('image diff', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('finds added, removed, changed and maybe-changed files, and config, history and layer differences', async () => {
-    const base = await buildTestLayer([
+    const base = await buildLayer([
       L.dir('app'),
       L.file('app/same', 'same'),
       L.file('app/gone', 'bye'),
@@ -28,8 +29,8 @@ describe('image diff', () => {
       L.dir('app/old-dir'),
       L.file('app/old-dir/inner', 'i'),
     ]);
-    const topA = await buildTestLayer([L.dir('app'), L.file('app/rebuilt', 'abc')]);
-    const topB = await buildTestLayer([
+    const topA = await buildLayer([L.dir('app'), L.file('app/rebuilt', 'abc')]);
+    const topB = await buildLayer([
       L.dir('app'),
       L.file('app/rebuilt', 'xyz'),
       L.whiteout('app/gone'),
@@ -86,7 +87,7 @@ describe('image diff', () => {
   });
 
   it('finds nothing between an image and itself', async () => {
-    const layer = await buildTestLayer([L.file('a', 'a'), L.file('b', 'b')]);
+    const layer = await buildLayer([L.file('a', 'a'), L.file('b', 'b')]);
     const img = await engine.openImage(memoryImage([layer.blob]));
     const d = diffImages(img, img);
     expect(d.files).toEqual([]);

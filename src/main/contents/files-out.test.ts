@@ -2,12 +2,12 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pseudoRandom } from '../archive/fixture-blobs';
-import { buildTestLayer, L, type LayerSpec, memoryImage } from '../../../test/support/layers';
+import { buildLayer, L, type TarEntry, pseudoRandom } from '../../../test/support/images/layers';
 import { ContentStore } from '../store/content-store';
 import { ContentsEngine } from './engine';
 import { openFile, readText } from './files-out';
 import { saveToDisk } from './save';
+import { memoryImage } from '../../../test/support/images/memory';
 
 const BIG = pseudoRandom(4 * 1024 * 1024, 'files-out');
 
@@ -20,12 +20,12 @@ describe('files out', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  async function open(layers: LayerSpec[][], compression: 'gzip' | 'none' = 'gzip') {
-    const src = memoryImage(await Promise.all(layers.map(async (l) => (await buildTestLayer(l, compression)).blob)));
+  async function open(layers: TarEntry[][], compression: 'gzip' | 'none' = 'gzip') {
+    const src = memoryImage(await Promise.all(layers.map(async (l) => (await buildLayer(l, compression)).blob)));
     return { src, img: await engine.openImage(src) };
   }
 
-  const base: LayerSpec[] = [
+  const base: TarEntry[] = [
     L.dir('etc'),
     L.file('etc/motd', 'hello, world\n'),
     L.file('etc/blob.bin', Buffer.from([1, 2, 0, 3])),

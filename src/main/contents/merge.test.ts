@@ -2,14 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestLayer, L, type LayerSpec, memoryImage } from '../../../test/support/layers';
+import { buildLayer, L, type TarEntry } from '../../../test/support/images/layers';
 import { ContentStore } from '../store/content-store';
 import { ContentsEngine } from './engine';
+import { memoryImage } from '../../../test/support/images/memory';
 
 const bytes = (n: number, c = 'x') => Buffer.alloc(n, c);
 
-async function image(...layers: LayerSpec[][]) {
-  return memoryImage(await Promise.all(layers.map(async (l) => (await buildTestLayer(l)).blob)));
+async function image(...layers: TarEntry[][]) {
+  return memoryImage(await Promise.all(layers.map(async (l) => (await buildLayer(l)).blob)));
 }
 
 describe('merged filesystem', () => {

@@ -7,22 +7,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildTestLayer, L, pushLayeredImage } from '../../../test/support/layers';
-import { sameBytes, type TreeEntry, umociUnpack, walkTree } from '../../../test/support/unpacked-tree';
-import { clientFor } from '../registry/test-registry';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildLayer, L } from '../../../test/support/images/layers';
+import { sameBytes, type TreeEntry, umociUnpack, walkTree } from '../../../test/support/images/unpacked-tree';
+import { clientFor } from '../../../test/support/engine/client';
 import type { RegistryClient } from '../registry/client';
 import { ContentStore } from '../store/content-store';
 import { diffImages } from './diff';
 import { ContentsEngine, type ImageFiles } from './engine';
 import { registryImage } from './image-source';
+import { pushLayers } from '../../../test/support/images/push';
 
 const PAX_NAME = `opt/${'a-rather-long-directory-name/'.repeat(6)}pax-named-file.txt`;
 const GNU_NAME = `opt/${'another-long-directory-name/'.repeat(5)}gnu-named-file.txt`;
 
 /** Bottom layer shared by both images. */
 const base = () =>
-  buildTestLayer([
+  buildLayer([
     L.dir('etc'),
     L.file('etc/config', 'v1'.repeat(50)),
     L.file('etc/hosts', '127.0.0.1 localhost\n'),
@@ -54,7 +55,7 @@ const base = () =>
 
 /** Image A: a layer deleting a file and a directory, an opaque dir, a dir replaced by a file; then a third version of etc/config. */
 async function imageA(b: Awaited<ReturnType<typeof base>>) {
-  const l1 = await buildTestLayer([
+  const l1 = await buildLayer([
     L.dir('etc'),
     L.file('etc/config', 'v2'.repeat(100)),
     L.whiteout('etc/hosts'),
@@ -64,7 +65,7 @@ async function imageA(b: Awaited<ReturnType<typeof base>>) {
     L.file('opt/app/new.txt', 'new'),
     L.file('data', 'data is a file now'),
   ]);
-  const l2 = await buildTestLayer([
+  const l2 = await buildLayer([
     L.dir('etc'),
     L.file('etc/config', 'v3'.repeat(150)),
     L.file('etc/passwd', 'root:x:0:0\n', { mode: 0o600 }),
@@ -76,7 +77,7 @@ async function imageA(b: Awaited<ReturnType<typeof base>>) {
 
 /** Image B: the same base, then other changes (for the diff). */
 async function imageB(b: Awaited<ReturnType<typeof base>>) {
-  const l1 = await buildTestLayer([
+  const l1 = await buildLayer([
     L.dir('etc'),
     L.file('etc/config', 'xx'.repeat(50)),
     L.file('etc/motd', 'welcome'),
@@ -126,8 +127,8 @@ describe('merged view and diff against umoci', () => {
     dir = await mkdtemp(join(tmpdir(), 'berth-umoci-'));
     engine = new ContentsEngine(new ContentStore(join(dir, 'store')));
     const b = await base();
-    await pushLayeredImage(reg, 'gallery', 'a', await imageA(b), { env: ['PATH=/bin', 'MODE=a'], cmd: ['sh'] });
-    await pushLayeredImage(reg, 'gallery', 'b', await imageB(b), { env: ['PATH=/bin', 'MODE=b'], cmd: ['sh', '-c', 'serve'], exposedPorts: ['80'] });
+    await pushLayers(reg, 'gallery', ['a'], await imageA(b), { env: ['PATH=/bin', 'MODE=a'], cmd: ['sh'] });
+    await pushLayers(reg, 'gallery', ['b'], await imageB(b), { env: ['PATH=/bin', 'MODE=b'], cmd: ['sh', '-c', 'serve'], exposedPorts: ['80'] });
     for (const tag of ['a', 'b']) rootfs[tag] = await umociUnpack(reg, 'gallery', tag, join(dir, 'layout'), join(dir, `bundle-${tag}`));
   });
   afterAll(async () => {

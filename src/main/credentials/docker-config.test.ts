@@ -13,8 +13,8 @@ import {
   readAuthFile,
   tildePath,
 } from './docker-config';
+import { authString as b64 } from '../../../test/support/credentials/docker-config';
 
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const where = (): string => '"x" in test';
 
 describe('registry key normalisation (Docker ConvertToHostname)', () => {

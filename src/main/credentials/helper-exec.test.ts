@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BerthError } from '../../shared/errors';
 import { findHelper, helperSearchDirs, runHelper, type HelperRunOptions } from './helper-exec';
-import { writeCredentialHelper } from './test-helper';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
+import { failure } from '../../../test/support/engine/client';
 
 let root = '';
 let bin = '';
@@ -18,15 +18,6 @@ beforeEach(async () => {
   opts = { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home }, home, timeoutMs: 5_000, via: 'credHelpers in ~/.docker/config.json', host: 'reg.test:5000' };
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
-
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
-  return err;
-}
 
 /** Running (a zombie waiting for a non-reaping init, as in some containers, counts as stopped). */
 function isAlive(pid: number): boolean {

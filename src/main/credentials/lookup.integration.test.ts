@@ -1,16 +1,16 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listRepositories } from '../registry/browse';
 import { RegistryClient } from '../registry/client';
-import { failure } from '../registry/test-registry';
+import { failure } from '../../../test/support/engine/client';
 import { lookupCredentials, type FoundCredentials, type LookupOptions } from './lookup';
-import { writeCredentialHelper } from './test-helper';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
+import { authEntry, writeDockerConfig } from '../../../test/support/credentials/docker-config';
 
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 describe('credentials found on disk open a real htpasswd registry', () => {
   let reg: RunningRegistry;
@@ -34,12 +34,12 @@ describe('credentials found on disk open a real htpasswd registry', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  const writeConfig = (data: unknown): Promise<void> => writeFile(join(configDir, 'config.json'), JSON.stringify(data));
+  const writeConfig = (data: unknown): Promise<string> => writeDockerConfig(configDir, data);
   const clientWith = (found: FoundCredentials): RegistryClient =>
     new RegistryClient({ baseUrl: reg.url, host: reg.host, username: found.username, password: found.password });
 
   it('auths entry (base64 user:pass) in $DOCKER_CONFIG/config.json', async () => {
-    await writeConfig({ auths: { [reg.host]: { auth: b64(`${reg.username}:${reg.password}`) } } });
+    await writeConfig({ auths: { [reg.host]: authEntry(reg.username!, reg.password!) } });
     const found = await lookupCredentials(reg.host, opts);
     expect(found?.source).toEqual({ kind: 'docker-config', username: reg.username, description: `${join(configDir, 'config.json')} (auths)` });
     const client = clientWith(found!);
@@ -52,7 +52,7 @@ describe('credentials found on disk open a real htpasswd registry', () => {
 
   it('credHelpers: a helper script first on PATH answers for the host', async () => {
     await writeCredentialHelper(bin, 'berth-int', { credentials: { [reg.host]: { Username: reg.username!, Secret: reg.password! } } });
-    await writeConfig({ auths: { [reg.host]: { auth: b64('stale:wrong') } }, credHelpers: { [reg.host]: 'berth-int' } });
+    await writeConfig({ auths: { [reg.host]: authEntry('stale', 'wrong') }, credHelpers: { [reg.host]: 'berth-int' } });
     const found = await lookupCredentials(reg.host, opts);
     expect(found?.source.kind).toBe('docker-helper');
     expect(found?.source.description).toMatch(/^docker-credential-berth-int \(credHelpers in .*config\.json\)$/);
@@ -65,7 +65,7 @@ describe('credentials found on disk open a real htpasswd registry', () => {
   });
 
   it('a wrong password in the config makes the registry call fail as unauthorized', async () => {
-    await writeConfig({ auths: { [`http://${reg.host}/v1/`]: { auth: b64(`${reg.username}:not-the-password`) } } });
+    await writeConfig({ auths: { [`http://${reg.host}/v1/`]: authEntry(reg.username!, 'not-the-password') } });
     const found = await lookupCredentials(reg.host, opts);
     expect(found?.password).toBe('not-the-password');
     const client = clientWith(found!);

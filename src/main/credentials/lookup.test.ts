@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BerthError } from '../../shared/errors';
 import { lookupCredentials, type LookupOptions } from './lookup';
 import { podmanAuthPaths } from './podman-auth';
-import { writeCredentialHelper } from './test-helper';
+import { authString as b64, writeAuthFile as writeJson, writeDockerConfig } from '../../../test/support/credentials/docker-config';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
+import { failure } from '../../../test/support/engine/client';
 
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const HOST = '127.0.0.1:5000';
 
 let root = '';
@@ -15,21 +15,7 @@ let home = '';
 let bin = '';
 let opts: LookupOptions & { env: NodeJS.ProcessEnv };
 
-async function writeJson(path: string, data: unknown): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, typeof data === 'string' ? data : JSON.stringify(data));
-  return path;
-}
-/** The BerthError a call fails with; the test fails when it succeeds. */
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => new Error('expected the lookup to fail'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BerthError)) throw err;
-  return err;
-}
-const dockerConfig = (data: unknown): Promise<string> => writeJson(join(home, '.docker', 'config.json'), data);
+const dockerConfig = (data: unknown): Promise<string> => writeDockerConfig(join(home, '.docker'), data);
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'berth-creds-'));

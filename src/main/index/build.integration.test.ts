@@ -4,18 +4,19 @@
  * (HEADs only), and a tag moved by another client showing its old digest as untagged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, seedClient, type PushedImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage } from '../../../test/support/images/push';
 import { listTags } from '../registry/browse';
 import type { RegistryClient } from '../registry/client';
 import { getManifestSummary } from '../registry/summary';
-import { clientFor } from '../registry/test-registry';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
+import { clientFor } from '../../../test/support/engine/client';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { buildIndex, type BuildProgress } from './build';
 import { observeSummary, observeTagDigest, observeTagList } from './observe';
 import { refreshRepository } from './refresh';
 import { searchIndex } from './search';
-import { tempIndexHome } from './test-support';
+import { tempIndexHome } from '../../../test/support/engine/index-home';
+import { seedClient } from '../../../test/support/images/seed-client';
 
 const REPOS = Array.from({ length: 12 }, (_, i) => `team${i % 3}/svc-${String(i).padStart(2, '0')}`);
 /** The repository a request path names (`/v2/<name>/tags/list` …), or the catalog. */

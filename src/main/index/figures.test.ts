@@ -7,7 +7,7 @@ import { reclaim, storageFigures, tagReclaims, type SelectionItem } from './figu
 import { emptyRepo } from './model';
 import { observeTagDigest } from './observe';
 import { RegistryIndex } from './registry-index';
-import { addImage, addIndex } from './synthetic';
+import { addImage, addIndex } from '../../../test/support/images/synthetic-index';
 
 const L = (n: number, size: number): [string, number] => [`sha256:${String(n).repeat(64).slice(0, 64)}`, size];
 const L1 = L(1, 1000);

@@ -4,15 +4,15 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listTags } from '../registry/browse';
 import { headManifest } from '../registry/manifest';
-import { clientFor } from '../registry/test-registry';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
+import { clientFor } from '../../../test/support/engine/client';
+import { startProxy } from '../../../test/support/proxy/proxy';
 import { buildIndex, type BuildProgress } from './build';
 import { BackgroundLane, retryAfterMs } from './lane';
-import { tempIndexHome } from './test-support';
+import { tempIndexHome } from '../../../test/support/engine/index-home';
 
 describe('background lane', () => {
   let reg: RunningRegistry;
@@ -30,14 +30,16 @@ describe('background lane', () => {
     let release: () => void = () => undefined;
     const released = new Promise<void>((r) => (release = r));
     // Background requests (to bulk/…) are held at the proxy until the test lets them go.
-    const proxy = await startProxy(reg.url, async (req, res) => {
-      if (!req.url?.includes('/bulk/')) return false;
-      peak = Math.max(peak, ++inFlight);
-      held.push(res);
-      await released;
-      inFlight--;
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"unknown"}]}');
-      return true;
+    const proxy = await startProxy(reg.url, {
+      answer: async (req, res) => {
+        if (!req.url?.includes('/bulk/')) return false;
+        peak = Math.max(peak, ++inFlight);
+        held.push(res);
+        await released;
+        inFlight--;
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"unknown"}]}');
+        return true;
+      },
     });
     const client = clientFor(reg, { baseUrl: proxy.url, host: new URL(proxy.url).host, maxConcurrency: 8 });
     try {
@@ -67,20 +69,21 @@ describe('background lane', () => {
   it('a build pauses on 429 Retry-After and on a low Hub budget, then finishes', async () => {
     let refusals = 2;
     let budget = 100;
-    let proxy: TestProxy | null = null;
-    proxy = await startProxy(reg.url, (req, res) => {
-      if (req.url?.includes('/tags/list') && refusals > 0) {
+    const proxy = await startProxy(reg.url, {
+      fault: (r) => {
+        if (r.kind !== 'GET tags' || refusals === 0) return null;
         refusals--;
-        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
-        return true;
-      }
-      return false;
+        return { kind: 'respond', status: 429, headers: { 'retry-after': '1' } };
+      },
     });
     // Hub's headers on every manifest answer, with the budget falling to the reserve.
-    const hub = await startProxy(proxy.url, (req, res) => {
-      if (!req.url?.includes('/manifests/')) return false;
-      budget--;
-      return forwardWithHeaders(proxy!.url, req.url, req.method ?? 'GET', req.headers, res, { 'ratelimit-limit': '100;w=1', 'ratelimit-remaining': `${budget === 97 ? 3 : 100};w=1` });
+    const hub = await startProxy(proxy.url, {
+      onResponse: (r, headers) => {
+        if (!r.url.includes('/manifests/')) return;
+        budget--;
+        headers['ratelimit-limit'] = '100;w=1';
+        headers['ratelimit-remaining'] = `${budget === 97 ? 3 : 100};w=1`;
+      },
     });
     const client = clientFor(reg, { baseUrl: hub.url, host: new URL(hub.url).host });
     const home = await tempIndexHome();
@@ -113,29 +116,3 @@ describe('background lane', () => {
     expect(retryAfterMs(undefined, now)).toBeNull();
   });
 });
-
-/** Forwards a request to `target` and adds headers to the answer (returns true: answered). */
-async function forwardWithHeaders(
-  target: string,
-  path: string,
-  method: string,
-  headers: Record<string, string | string[] | undefined>,
-  res: ServerResponse,
-  extra: Record<string, string>,
-): Promise<boolean> {
-  const { request } = await import('node:http');
-  const t = new URL(target);
-  await new Promise<void>((resolve) => {
-    const up = request({ host: t.hostname, port: t.port, method, path, headers: { ...headers, host: t.host } }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, ...extra });
-      upRes.pipe(res);
-      upRes.on('end', () => resolve());
-    });
-    up.on('error', () => {
-      res.destroy();
-      resolve();
-    });
-    up.end();
-  });
-  return true;
-}

@@ -3,16 +3,18 @@
  * registry's blob store loses once `docker-registry garbage-collect` has run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryGarbageCollect, startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../test/support/images/push';
 import type { RegistryClient } from '../registry/client';
 import { deleteManifest } from '../registry/delete';
-import { clientFor } from '../registry/test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 import { buildIndex } from './build';
 import { reclaim, storageFigures, type SelectionItem } from './figures';
 import { refreshRepository } from './refresh';
 import type { RegistryIndex } from './registry-index';
-import { haltRegistry, storedBlobs, sumSizes, tempIndexHome } from './test-support';
+import { tempIndexHome } from '../../../test/support/engine/index-home';
+import { registryGarbageCollect, haltRegistry } from '../../../test/support/registry/garbage-collect';
+import { storedBlobs, sumSizes } from '../../../test/support/registry/storage';
 
 describe('reclaim figures against docker-registry garbage-collect', () => {
   let reg: RunningRegistry;

@@ -7,7 +7,7 @@ import { storageFigures } from './figures';
 import { observeTagDigest } from './observe';
 import { IndexStore, RegistryIndex, folderName } from './registry-index';
 import { searchIndex } from './search';
-import { addImage, fillSynthetic } from './synthetic';
+import { addImage, fillSynthetic } from '../../../test/support/images/synthetic-index';
 
 describe('RegistryIndex on disk', () => {
   let dir: string;

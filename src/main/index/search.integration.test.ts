@@ -1,14 +1,14 @@
 /** Search over an index built from a real registry gives what a brute-force scan of the seeded images gives. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, type PushedImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage } from '../../../test/support/images/push';
 import type { RegistryClient } from '../registry/client';
-import { clientFor } from '../registry/test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 import { buildIndex } from './build';
 import { refreshRepository } from './refresh';
 import type { RegistryIndex } from './registry-index';
 import { searchIndex } from './search';
-import { tempIndexHome } from './test-support';
+import { tempIndexHome } from '../../../test/support/engine/index-home';
 
 /** One row as the seed knows it: a tag (or an untagged manifest) and the image(s) behind it. */
 interface Row {

@@ -8,9 +8,10 @@ import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
-import { writeCredentialHelper } from '../credentials/test-helper';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
+import { writeCredentialHelper } from '../../../test/support/credentials/helper';
+import { authEntry, writeDockerConfig } from '../../../test/support/credentials/docker-config';
 import { createService } from '../service/create-service';
 import type { BerthService } from '../service/service';
 
@@ -118,9 +119,7 @@ describe('saved registries', () => {
   it('a registry added by its address alone signs in with `docker login` credentials and says where they came from', async () => {
     const dir = await tempDir();
     const dockerConfig = join(dir, 'docker');
-    await mkdir(dockerConfig);
-    const auth = Buffer.from(`${basic.username}:${basic.password}`).toString('base64');
-    await writeFile(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [basic.host]: { auth } } }));
+    await writeDockerConfig(dockerConfig, { auths: { [basic.host]: authEntry(basic.username!, basic.password!) } });
     const s = await serviceIn(dir, { DOCKER_CONFIG: dockerConfig });
     const r = await s.addRegistry({ url: basic.host });
     expect(r).toMatchObject({ auth: 'auto', hasCredentials: false });
@@ -138,7 +137,7 @@ describe('saved registries', () => {
     const bin = join(dir, 'bin');
     await mkdir(bin);
     await writeCredentialHelper(bin, 'berthtest', { credentials: { [basic.host]: { Username: basic.username!, Secret: basic.password! } } });
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ credHelpers: { [basic.host]: 'berthtest', [open.host]: 'absent' } }));
+    await writeDockerConfig(dir, { credHelpers: { [basic.host]: 'berthtest', [open.host]: 'absent' } });
     const s = await serviceIn(dir, { DOCKER_CONFIG: dir, PATH: `${bin}:/usr/bin:/bin` });
     const viaHelper = await s.checkRegistry((await s.addRegistry({ url: basic.host })).id);
     expect(viaHelper).toMatchObject({ authenticated: true, credentials: { kind: 'docker-helper', username: basic.username } });

@@ -4,7 +4,7 @@
  * password uses the saved one, but never for another origin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { BerthService } from '../service/service';
 
 let basic: RunningRegistry;

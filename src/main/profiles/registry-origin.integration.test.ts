@@ -7,8 +7,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { createService } from '../service/create-service';
 import type { BerthService } from '../service/service';
 

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
-import { pushTo } from './test-push-helpers';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
+import { pushTo } from '../../../test/support/engine/push';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { foreignMediaType, layerMediaType } from '../registry/media-types';
@@ -7,16 +6,9 @@ import { readAhead, rechunk } from '../registry/upload-chunks';
 import { LayerEncoder } from './encode';
 import { chooseManifestFormat } from './manifests';
 import { parallelGzip } from './parallel-gzip';
+import { sha256 } from '../../../test/support/digest';
+import { collect, pieces } from '../../../test/support/streams';
 
-const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of it) out.push(c);
-  return Buffer.concat(out);
-}
-async function* pieces(b: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
-}
 function data(n: number): Buffer {
   const b = Buffer.alloc(n);
   for (let i = 0; i < n; i++) b[i] = (i * 7919) % 251 ^ (i >> 10) & 0xff;
@@ -40,7 +32,7 @@ describe('LayerEncoder', () => {
     const tar = data(500_000);
     const enc = new LayerEncoder(pieces(tar, 4096), { kind: 'compress', to: 'gzip' }, () => {});
     const wire = await collect(enc.output);
-    expect(enc.result).toEqual({ digest: sha(wire), size: wire.length, diffId: sha(tar) });
+    expect(enc.result).toEqual({ digest: sha256(wire), size: wire.length, diffId: sha256(tar) });
     expect(gunzipSync(wire).equals(tar)).toBe(true);
   });
   it('sends gzip layers verbatim and verifies their diff ID on the side', async () => {
@@ -50,7 +42,7 @@ describe('LayerEncoder', () => {
     const enc = new LayerEncoder(pieces(gz, 777), { kind: 'verbatim', stored: 'gzip' }, (n) => seen.push(n));
     const wire = await collect(enc.output);
     expect(wire.equals(gz)).toBe(true);
-    expect(enc.result).toEqual({ digest: sha(gz), size: gz.length, diffId: sha(tar) });
+    expect(enc.result).toEqual({ digest: sha256(gz), size: gz.length, diffId: sha256(tar) });
     expect(seen.at(-1)).toBe(gz.length);
   });
   it('names a damaged gzip layer', async () => {
@@ -63,7 +55,7 @@ describe('LayerEncoder', () => {
     const tar = data(12345);
     const enc = new LayerEncoder(pieces(tar, 100), { kind: 'compress', to: 'none' }, () => {});
     expect((await collect(enc.output)).equals(tar)).toBe(true);
-    expect(enc.result).toEqual({ digest: sha(tar), size: tar.length, diffId: sha(tar) });
+    expect(enc.result).toEqual({ digest: sha256(tar), size: tar.length, diffId: sha256(tar) });
   });
 });
 

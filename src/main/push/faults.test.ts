@@ -7,11 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { CHUNK_SIZE } from '../registry/upload-chunks';
-import { nthChunk, startProxy, type TestProxy } from './test-proxy';
-import { openUploads, pushTo, readBack, resentBytes, tagsOf } from './test-push-helpers';
+import { pushTo } from '../../../test/support/engine/push';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
+import { openUploads } from '../../../test/support/registry/storage';
+import { readBack, resentBytes, tagsOf } from '../../../test/support/registry/read-back';
+import { nthChunk } from '../../../test/support/proxy/request';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -36,7 +39,7 @@ async function withProxy<T>(proxy: TestProxy, fn: (p: TestProxy) => Promise<T>):
   try {
     return await fn(proxy);
   } finally {
-    await proxy.close();
+    await proxy.stop();
   }
 }
 
@@ -45,16 +48,18 @@ describe('Retry-After', () => {
     const built = await archive('ratelimited', false);
     let firstRefusal: number | null = null;
     // The manifest PUT is refused for 2.5 s after the first refusal, each time asking for 2 s.
-    const proxy = await startProxy(reg.url, (r) => {
-      if (r.kind !== 'PUT manifests') return null;
-      firstRefusal ??= performance.now();
-      return performance.now() - firstRefusal < 2500 ? { kind: 'respond', status: 429, headers: { 'retry-after': '2' } } : null;
+    const proxy = await startProxy(reg.url, {
+      fault: (r) => {
+        if (r.kind !== 'PUT manifests') return null;
+        firstRefusal ??= performance.now();
+        return performance.now() - firstRefusal < 2500 ? { kind: 'respond', status: 429, headers: { 'retry-after': '2' } } : null;
+      },
     });
     await withProxy(proxy, async () => {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-429'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
       expect((await readBack(reg, 'ratelimited', '1')).diffIds).toEqual(built.images[0].diffIds);
-      const puts = proxy.log.filter((l) => l.kind === 'PUT manifests');
+      const puts = proxy.seen.filter((l) => l.kind === 'PUT manifests');
       expect(puts.length).toBe(3);
       // Each retry came no sooner than the registry asked.
       for (let i = 1; i < puts.length; i++) expect(puts[i].at - puts[i - 1].at).toBeGreaterThanOrEqual(1900);
@@ -67,14 +72,14 @@ describe('Retry-After', () => {
   it('honours Retry-After on 503 for uploads too, and resumes the upload where it stood', async () => {
     const built = await archive('unavailable');
     const nth = nthChunk(CHUNK_SIZE);
-    const proxy = await startProxy(reg.url, (r) => (nth(r) === 2 ? { kind: 'respond', status: 503, headers: { 'retry-after': '2' } } : null));
+    const proxy = await startProxy(reg.url, { fault: (r) => (nth(r) === 2 ? { kind: 'respond', status: 503, headers: { 'retry-after': '2' } } : null) });
     await withProxy(proxy, async () => {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-503'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
       expect(out.events.some((e) => e.notice?.kind === 'rate-limited' && /retrying in 2 s/.test(e.notice.message))).toBe(true);
-      const refused = proxy.log.findIndex((l) => l.fault);
-      const again = proxy.log.slice(refused + 1).find((l) => l.path === proxy.log[refused].path)!;
-      expect(again.at - proxy.log[refused].at).toBeGreaterThanOrEqual(1900);
+      const refused = proxy.seen.findIndex((l) => l.fault);
+      const again = proxy.seen.slice(refused + 1).find((l) => l.url === proxy.seen[refused].url)!;
+      expect(again.at - proxy.seen[refused].at).toBeGreaterThanOrEqual(1900);
       // The refused PATCH was sent again, nothing more.
       expect(await resentBytes(reg, proxy, 'unavailable', '1')).toBeLessThanOrEqual(CHUNK_SIZE);
     });
@@ -82,7 +87,7 @@ describe('Retry-After', () => {
 
   it('gives up at once, saying so, when the registry asks for longer than the bound', async () => {
     const built = await archive('toolong', false);
-    const proxy = await startProxy(reg.url, (r) => (r.kind === 'PUT manifests' ? { kind: 'respond', status: 429, headers: { 'retry-after': '3600' } } : null));
+    const proxy = await startProxy(reg.url, { fault: (r) => (r.kind === 'PUT manifests' ? { kind: 'respond', status: 429, headers: { 'retry-after': '3600' } } : null) });
     await withProxy(proxy, async () => {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-long'), baseUrl: proxy.url });
       expect(out.error?.code).toBe('TOOMANYREQUESTS');
@@ -93,7 +98,7 @@ describe('Retry-After', () => {
 
   it('a cancel ends a wait at once, and leaves no tag', { timeout: 20_000 }, async () => {
     const built = await archive('cancel-wait', false);
-    const proxy = await startProxy(reg.url, (r) => (r.kind === 'PUT manifests' ? { kind: 'respond', status: 429, headers: { 'retry-after': '50' } } : null));
+    const proxy = await startProxy(reg.url, { fault: (r) => (r.kind === 'PUT manifests' ? { kind: 'respond', status: 429, headers: { 'retry-after': '50' } } : null) });
     const controller = new AbortController();
     await withProxy(proxy, async () => {
       const out = await pushTo(reg, built.path, {}, {
@@ -117,9 +122,11 @@ describe('an unreachable registry', () => {
     let proxy: TestProxy | null = null;
     let outage: Promise<void> | null = null;
     const nth = nthChunk(CHUNK_SIZE);
-    proxy = await startProxy(reg.url, (r) => {
-      if (nth(r) === 3) outage = proxy!.down(2000);
-      return null;
+    proxy = await startProxy(reg.url, {
+      fault: (r) => {
+        if (nth(r) === 3) outage = proxy!.down(2000);
+        return null;
+      },
     });
     await withProxy(proxy, async (p) => {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-down'), baseUrl: p.url });
@@ -137,7 +144,7 @@ describe('an unreachable registry', () => {
     const built = await archive('gone', false);
     const proxy = await startProxy(reg.url);
     const url = proxy.url;
-    await proxy.close();
+    await proxy.stop();
     const out = await pushTo(reg, built.path, { target: 'gone:1' }, { cacheDir: join(dir, 'c-gone'), baseUrl: url, timings: { unreachableForMs: 1500 } });
     expect(out.error?.code).toBe('CONNECTION_REFUSED');
     expect(out.error?.message).toMatch(/stayed unreachable for 2 s during the push.*check that the registry is running/);
@@ -149,7 +156,7 @@ describe('a stalled upload', () => {
     const built = await archive('stalled');
     // A buffering proxy that stops reading the second chunk and never answers: nothing reached the registry.
     const nth = nthChunk(CHUNK_SIZE);
-    const proxy = await startProxy(reg.url, (r) => (nth(r) === 2 ? { kind: 'stall', afterBytes: 512 * 1024 } : null));
+    const proxy = await startProxy(reg.url, { fault: (r) => (nth(r) === 2 ? { kind: 'stall', afterBytes: 512 * 1024 } : null) });
     await withProxy(proxy, async () => {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-stall'), baseUrl: proxy.url, timings: { stallMs: 1500 } });
       expect(out.error).toBeUndefined();

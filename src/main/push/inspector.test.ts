@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appTempRoot } from '../archive/temp-root';
-import { buildArchive } from '../archive/test-fixtures';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { ArchiveInspector } from './inspector';
-import { bundleForTest } from './test-bundle';
+import { bundleForTest } from '../../../test/support/engine/bundle';
 
 let dir: string;
 let workerFile: string;

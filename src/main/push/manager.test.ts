@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import type { PushOutcome, PushProgress } from '../../shared/types';
-import { buildArchive } from '../archive/test-fixtures';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { PushManager, type PushJobInput } from './manager';
-import { bundleForTest } from './test-bundle';
-import { openUploads, readBack, tagsOf } from './test-push-helpers';
+import { bundleForTest } from '../../../test/support/engine/bundle';
+import { openUploads } from '../../../test/support/registry/storage';
+import { readBack, tagsOf } from '../../../test/support/registry/read-back';
 
 let reg: RunningRegistry;
 let dir: string;

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { fetchManifest } from '../registry/manifest';
-import { clientFor } from '../registry/test-registry';
-import { pushTo } from './test-push-helpers';
+import { clientFor } from '../../../test/support/engine/client';
+import { pushTo } from '../../../test/support/engine/push';
 
 let reg: RunningRegistry;
 let dir: string;

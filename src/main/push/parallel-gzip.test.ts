@@ -3,15 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadFastGzip } from '../../../native/fast-gzip/index';
 import { gzipEngine, parallelGzip, type GzipEngine } from './parallel-gzip';
+import { collect, pieces } from '../../../test/support/streams';
 
-async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of it) out.push(c);
-  return Buffer.concat(out);
-}
-async function* pieces(b: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
-}
 /** Compressible but not trivial: a tar-like mix of repeated text and noise. */
 function data(n: number): Buffer {
   const b = Buffer.alloc(n);

@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { CACHE_FILE } from './cache';
-import { startProxy } from './test-proxy';
-import { pushTo, readBack } from './test-push-helpers';
+import { pushTo } from '../../../test/support/engine/push';
+import { startProxy } from '../../../test/support/proxy/proxy';
+import { readBack } from '../../../test/support/registry/read-back';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -82,7 +83,7 @@ describe('re-push with the local cache', () => {
       expect(proxy.requests['POST uploads']).toBe(2);
       expect((await readBack(reg, 'two', 'a')).digest).toBe((await readBack(reg, 'two', 'b')).digest);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });

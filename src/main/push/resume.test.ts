@@ -2,11 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive } from '../archive/test-fixtures';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { CHUNK_SIZE } from '../registry/upload-chunks';
-import { nthChunk, startProxy, type FaultRule, type TestProxy } from './test-proxy';
-import { openUploads, pushTo, readBack, resentBytes, tagsOf, uploadFolders } from './test-push-helpers';
+import { pushTo } from '../../../test/support/engine/push';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
+import { openUploads, uploadFolders } from '../../../test/support/registry/storage';
+import { readBack, resentBytes, tagsOf } from '../../../test/support/registry/read-back';
+import { nthChunk, type FaultRule } from '../../../test/support/proxy/request';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -27,14 +30,20 @@ async function bigArchive(name: string) {
   return buildArchive(join(dir, `${name}.tar`), { layout: 'docker-legacy', seed: name, images: [{ tags: [`${name}:1`], layers: [{ sizeBytes: LAYER }, { sizeBytes: 1000 }] }] });
 }
 
+/** Cuts the `n`th PATCH carrying a whole chunk after 1 MiB of its body, forwarding that MiB or not. */
+function cutChunk(n: number, forward: boolean): FaultRule {
+  const nth = nthChunk(CHUNK_SIZE);
+  return (r) => (nth(r) === n ? { kind: 'cut', afterBytes: 1024 * 1024, forward } : null);
+}
+
 describe('interrupted uploads', () => {
   it('resumes from the registry\'s Range after the connection is cut mid-PATCH', async () => {
     const built = await bigArchive('resume-drop');
-    const proxy = await startProxy(reg.url, { chunkSize: CHUNK_SIZE, patchNumber: 2, afterBytes: 1024 * 1024, mode: 'drop' });
+    const proxy = await startProxy(reg.url, { fault: cutChunk(2, false) });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c1'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
-      expect(proxy.cut).toBe(true);
+      expect(proxy.faults).toBe(1);
       const stored = await readBack(reg, 'resume-drop', '1');
       expect(stored.diffIds).toEqual(built.images[0].diffIds);
       const blobBytes = stored.manifest.layers.reduce((a, l) => a + l.size, 0) + built.images[0].config.length;
@@ -48,17 +57,17 @@ describe('interrupted uploads', () => {
       expect(out.bytesUploaded).toBe(blobBytes);
       expect(await openUploads(reg, 'resume-drop')).toEqual([]);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it('recovers when the registry got part of the cut PATCH: only that blob starts over, its old session DELETEd', async () => {
     const built = await bigArchive('resume-partial');
-    const proxy = await startProxy(reg.url, { chunkSize: CHUNK_SIZE, patchNumber: 2, afterBytes: 1024 * 1024, mode: 'forward-partial' });
+    const proxy = await startProxy(reg.url, { fault: cutChunk(2, true) });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c2'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
-      expect(proxy.cut).toBe(true);
+      expect(proxy.faults).toBe(1);
       const stored = await readBack(reg, 'resume-partial', '1');
       expect(stored.diffIds).toEqual(built.images[0].diffIds);
       // distribution drops a session asked about with a stale offset: the big blob went again from
@@ -71,7 +80,7 @@ describe('interrupted uploads', () => {
       // signed offset no longer matches): it keeps that one until its upload purging. Only that one.
       expect(await openUploads(reg, 'resume-partial')).toHaveLength(1);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -82,10 +91,12 @@ describe('interrupted uploads', () => {
     // A buffering proxy in front of a registry that restarts: the cut chunk never reached it, and
     // for 2 s nothing answers.
     const nth = nthChunk(CHUNK_SIZE);
-    proxy = await startProxy(reg.url, (r) => {
-      if (nth(r) !== 2) return null;
-      outage = new Promise((ok) => setTimeout(ok, 100)).then(() => proxy!.down(2000));
-      return { kind: 'cut', afterBytes: 1024 * 1024, forward: false };
+    proxy = await startProxy(reg.url, {
+      fault: (r) => {
+        if (nth(r) !== 2) return null;
+        outage = new Promise((ok) => setTimeout(ok, 100)).then(() => proxy!.down(2000));
+        return { kind: 'cut', afterBytes: 1024 * 1024, forward: false };
+      },
     });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-outage'), baseUrl: proxy.url });
@@ -99,7 +110,7 @@ describe('interrupted uploads', () => {
       expect(proxy.requests['DELETE uploads'] ?? 0).toBe(0);
       console.log(`[measure] cut + 2 s outage: ${resent} bytes re-sent of a ${LAYER}-byte layer, ${out.seconds.toFixed(1)} s`);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });
@@ -113,7 +124,7 @@ describe('faults that keep coming', () => {
   ])('a connection cut every time (%s) is named a network problem, and leaves no session it could DELETE', async (_what, forward) => {
     const repo = `cut-always-${forward ? 'fwd' : 'drop'}`;
     const built = await bigArchive(repo);
-    const proxy = await startProxy(reg.url, cutEvery(forward));
+    const proxy = await startProxy(reg.url, { fault: cutEvery(forward) });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, `c-${repo}`), baseUrl: proxy.url, timings: { unreachableForMs: 2000 } });
       expect(out.error?.code).toBe('NETWORK');
@@ -121,20 +132,20 @@ describe('faults that keep coming', () => {
       expect(out.error?.message).not.toMatch(/storage/);
       expect(await tagsOf(reg, repo)).toEqual([]);
       // Every session was DELETEd except, on distribution 2.8, those that got part of a cut chunk.
-      const cutSessions = new Set(proxy.log.filter((l) => l.fault).map((l) => /\/uploads\/([^/?]+)/.exec(l.path)![1]));
+      const cutSessions = new Set(proxy.seen.filter((l) => l.fault).map((l) => /\/uploads\/([^/?]+)/.exec(l.url)![1]));
       const left = await openUploads(reg, repo);
       if (forward) for (const id of left) expect(cutSessions).toContain(id);
       else expect(left).toEqual([]);
       console.log(`[measure] ${repo}: ${proxy.requests['POST uploads']} sessions opened, ${(await uploadFolders(reg, repo)).length} _uploads folders left (empty), ${proxy.faults} cuts`);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it('bytes damaged on the way (DIGEST_INVALID after a clean read) are sent once more, then the push goes on', async () => {
     const built = await bigArchive('flip-once');
     const nth = nthChunk(CHUNK_SIZE);
-    const proxy = await startProxy(reg.url, (r) => (nth(r) === 1 ? { kind: 'flip', atByte: 1000 } : null));
+    const proxy = await startProxy(reg.url, { fault: (r) => (nth(r) === 1 ? { kind: 'flip', atByte: 1000 } : null) });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-flip'), baseUrl: proxy.url });
       expect(out.error).toBeUndefined();
@@ -142,13 +153,13 @@ describe('faults that keep coming', () => {
       expect((await readBack(reg, 'flip-once', '1')).diffIds).toEqual(built.images[0].diffIds);
       expect(await openUploads(reg, 'flip-once')).toEqual([]);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
   it('bytes damaged every time: says they were damaged on the way, not that the archive is bad', async () => {
     const built = await bigArchive('flip-always');
-    const proxy = await startProxy(reg.url, (r) => (r.kind === 'PATCH uploads' ? { kind: 'flip', atByte: 10 } : null));
+    const proxy = await startProxy(reg.url, { fault: (r) => (r.kind === 'PATCH uploads' ? { kind: 'flip', atByte: 10 } : null) });
     try {
       const out = await pushTo(reg, built.path, {}, { cacheDir: join(dir, 'c-flip2'), baseUrl: proxy.url });
       expect(out.error?.code).toBe('DIGEST_INVALID');
@@ -156,7 +167,7 @@ describe('faults that keep coming', () => {
       expect(await tagsOf(reg, 'flip-always')).toEqual([]);
       expect(await openUploads(reg, 'flip-always')).toEqual([]);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });
@@ -172,7 +183,7 @@ describe('cancel', () => {
         baseUrl: proxy.url,
         signal: controller.signal,
         onProgress: (p) => {
-          if (p.layers.some((l) => l.state === 'uploading') && proxy.patches > 0) controller.abort();
+          if (p.layers.some((l) => l.state === 'uploading') && (proxy.requests['PATCH uploads'] ?? 0) > 0) controller.abort();
         },
       });
       expect(out.ok).toBe(false);
@@ -188,7 +199,7 @@ describe('cancel', () => {
         expect(res.status).toBe(404);
       }
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });

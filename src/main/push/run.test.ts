@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { buildArchive, buildBrokenArchive, type BrokenKind, type BuildArchiveOptions } from '../archive/test-fixtures';
-import { catalog, openUploads, pushTo, readBack, tagsOf } from './test-push-helpers';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { buildArchive, type BuildArchiveOptions } from '../../../test/support/archives/archive';
+import { pushTo } from '../../../test/support/engine/push';
+import { buildBrokenArchive, type BrokenKind } from '../../../test/support/archives/broken';
+import { catalog, readBack, tagsOf } from '../../../test/support/registry/read-back';
+import { openUploads } from '../../../test/support/registry/storage';
 
 const run = promisify(execFile);
 let reg: RunningRegistry;

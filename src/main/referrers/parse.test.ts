@@ -15,7 +15,7 @@ import {
   spdxDocument,
   statement,
   TEST_PACKAGES,
-} from '../../../test/support/signing';
+} from '../../../test/support/referrers/signing';
 import { readAttestation } from './attestation';
 import { readCertificateIdentity } from './certificate';
 import { KeyStore, KEYS_FILE } from './key-store';

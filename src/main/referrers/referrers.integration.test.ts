@@ -1,29 +1,29 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { startReferrersStandIn, type ReferrersStandIn } from '../../../test/support/referrers-stand-in';
-import { seedClient } from '../../../e2e/support/seed-http';
-import { createKeylessCert, generateTestKey } from '../../../test/support/signing';
-import { attachArtifact } from '../../../test/support/supply-chain';
-import { pushSignedImage, type SignedImage } from '../../../test/support/signed-image';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { startReferrersStandIn, type ReferrersStandIn } from '../../../test/support/proxy/referrers-stand-in';
+import { seedClient } from '../../../test/support/images/seed-client';
+import { createKeylessCert, generateTestKey } from '../../../test/support/referrers/signing';
+import { attachArtifact } from '../../../test/support/referrers/attach';
+import { pushSignedImage, type SignedImage } from '../../../test/support/referrers/signed-image';
 import { RegistryClient } from '../registry/client';
 import { deleteManifest, planDelete } from '../registry/delete';
 import { headManifest } from '../registry/manifest';
-import { clientFor } from '../registry/test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 import { ContentStore } from '../store/content-store';
 import { planCleanup } from '../cleanup/plan';
 import { deleteReferrers, orphanedByCleanup, orphanedReferrers, planReferrerDelete } from './delete-plan';
 import { listReferrers, readReferrerTree } from './discover';
 import { readSupplyChain } from './inspect';
 import type { ReferrerDetail } from './types';
+import { sha256 } from '../../../test/support/digest';
 
 const ecdsa = generateTestKey('ecdsa');
 const ed = generateTestKey('ed25519');
 const wrong = generateTestKey('ecdsa');
-const EMPTY_DIGEST = `sha256:${createHash('sha256').update('{}').digest('hex')}`;
+const EMPTY_DIGEST = sha256('{}');
 const right = [{ name: 'release', pem: ecdsa.publicPem }, { name: 'provenance', pem: ed.publicPem }];
 
 let dir: string;
@@ -159,7 +159,7 @@ describe('bounds', () => {
   it('does not read an SBOM larger than 32 MB, and says so', async () => {
     // The descriptor claims 40 MB (distribution 2.8 does not compare descriptor sizes with blobs).
     const doc = Buffer.from('{"spdxVersion":"SPDX-2.3","packages":[]}');
-    const digest = `sha256:${createHash('sha256').update(doc).digest('hex')}`;
+    const digest = sha256(doc);
     const seed = seedClient(reg);
     await seed.putBlob('team/app', digest, doc);
     await seed.putBlob('team/app', EMPTY_DIGEST, Buffer.from('{}'));
@@ -171,7 +171,7 @@ describe('bounds', () => {
       layers: [{ mediaType: 'application/spdx+json', digest, size: 40 * 1024 * 1024 }],
       subject: { mediaType: signed.image.mediaType, digest: signed.image.digest, size: signed.image.manifestBytes.length },
     }));
-    const md = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    const md = sha256(manifest);
     await seed.putManifest('team/app', md, 'application/vnd.oci.image.manifest.v1+json', manifest);
     const before = standIn.seen.length;
     const chain = await readSupplyChain({ client: viaApi, repository: 'team/app' }, signed.image.digest, { artifactType: 'application/spdx+json' });

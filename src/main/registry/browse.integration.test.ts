@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, seedClient } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listAllRepositories, listAllTags, listRepositories, listTags } from './browse';
 import type { RegistryClient } from './client';
-import { clientFor } from './test-registry';
+import { clientFor } from '../../../test/support/engine/client';
+import { seedClient } from '../../../test/support/images/seed-client';
 
 const REPOS = ['alpha/one', 'alpha/two', 'beta', 'gamma/x', 'gamma/y', 'omega', 'zeta/last'];
 const TAGS = ['1.0', '1.1', '2.0', 'latest', 'edge'];

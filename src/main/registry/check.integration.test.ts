@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/support/ports';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { freePort } from '../../../test/support/registry/ports';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { checkRegistry } from './check';
 import { RegistryClient } from './client';
-import { clientFor } from './test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 import { listAllTags } from './browse';
 
 const regs: RunningRegistry[] = [];

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { TokenCache } from './auth';
 import { listRepositories, listTags } from './browse';
 import { headManifest } from './manifest';
-import { clientFor, failure } from './test-registry';
+import { clientFor, failure } from '../../../test/support/engine/client';
 
 describe('Basic auth (htpasswd)', () => {
   let reg: RunningRegistry;

@@ -1,10 +1,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, type PushedImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, type PushedImage } from '../../../test/support/images/push';
 import { listTags } from './browse';
 import { headManifest } from './manifest';
-import { clientFor } from './test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 
 /** Ten calls at once on a client that has not met the registry's challenge yet. */
 function tenAtOnce(c: ReturnType<typeof clientFor>, repo: string): Promise<unknown[]> {

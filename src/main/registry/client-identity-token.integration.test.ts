@@ -1,11 +1,11 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { fetchToken } from './auth';
 import { listRepositories, listTags } from './browse';
 import { headManifest } from './manifest';
-import { clientFor, failure } from './test-registry';
+import { clientFor, failure } from '../../../test/support/engine/client';
 
 const READER = { username: 'reader', password: 'reader-secret' };
 

@@ -1,11 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listTags } from './browse';
 import { fetchManifest, headManifest } from './manifest';
 import { RegistryClient } from './client';
-import { startProxy, type TestProxy } from './test-proxy';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { BerthService } from '../service/service';
 
 describe("RegistryClient.rateLimit (Docker Hub's ratelimit-* headers, added by a proxy in front of a real registry)", () => {
@@ -16,23 +15,15 @@ describe("RegistryClient.rateLimit (Docker Hub's ratelimit-* headers, added by a
   beforeAll(async () => {
     reg = await startRegistry();
     await pushImage(reg, 'team/app', ['v1']);
-    const target = new URL(reg.url);
     // Like Hub: manifest answers carry the budget, and only a GET of a manifest spends it.
-    proxy = await startProxy(reg.url, (req, res) => {
-      const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (upRes) => {
-        const headers = { ...upRes.headers };
-        if (/\/manifests\//.test(req.url ?? '')) {
-          if (req.method === 'GET') remaining--;
-          headers['ratelimit-limit'] = garble ? 'lots' : '100;w=21600';
-          headers['ratelimit-remaining'] = garble ? 'some' : `${remaining};w=21600`;
-          headers['docker-ratelimit-source'] = '127.0.0.1';
-        }
-        res.writeHead(upRes.statusCode ?? 502, headers);
-        upRes.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-      return true;
+    proxy = await startProxy(reg.url, {
+      onResponse: (r, headers) => {
+        if (!/\/manifests\//.test(r.url)) return;
+        if (r.method === 'GET') remaining--;
+        headers['ratelimit-limit'] = garble ? 'lots' : '100;w=21600';
+        headers['ratelimit-remaining'] = garble ? 'some' : `${remaining};w=21600`;
+        headers['docker-ratelimit-source'] = '127.0.0.1';
+      },
     });
   });
   afterAll(async () => {

@@ -6,12 +6,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, type PushedImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, type PushedImage } from '../../../test/support/images/push';
 import { listTags } from './browse';
 import { fetchBlobBytes } from './manifest';
-import { clientFor, failure } from './test-registry';
-import { startProxy, type TestProxy } from './test-proxy';
+import { clientFor, failure } from '../../../test/support/engine/client';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 
 interface GreedyStorage {
   url: string;
@@ -49,13 +49,15 @@ async function startGreedyStorage(): Promise<GreedyStorage> {
 
 /** A front for `reg` that redirects signed-in blob GETs to `storage` (the registry itself challenges the rest). */
 function redirectingFront(reg: RunningRegistry, storageUrl: string): Promise<TestProxy> {
-  return startProxy(reg.url, (req, res) => {
-    if (req.method === 'GET' && req.headers.authorization && /\/blobs\/sha256:/.test(req.url ?? '')) {
-      res.writeHead(307, { location: `${storageUrl}${req.url}` });
-      res.end();
-      return true;
-    }
-    return false;
+  return startProxy(reg.url, {
+    answer: (req, res) => {
+      if (req.method === 'GET' && req.headers.authorization && /\/blobs\/sha256:/.test(req.url ?? '')) {
+        res.writeHead(307, { location: `${storageUrl}${req.url}` });
+        res.end();
+        return true;
+      }
+      return false;
+    },
   });
 }
 

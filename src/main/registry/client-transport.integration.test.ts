@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/support/ports';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { basicAuth, pushImage } from '../../../e2e/support/seed';
+import { freePort } from '../../../test/support/registry/ports';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listAllTags, listTags } from './browse';
 import { RegistryClient } from './client';
 import { fetchBlobBytes, fetchManifest, headManifest } from './manifest';
-import { clientFor, failure } from './test-registry';
-import { startProxy } from './test-proxy';
+import { clientFor, failure } from '../../../test/support/engine/client';
+import { startProxy } from '../../../test/support/proxy/proxy';
+import { basicAuth } from '../../../test/support/images/seed-client';
 
 describe('TLS', () => {
   let reg: RunningRegistry;
@@ -72,7 +73,7 @@ describe('transport', () => {
   });
 
   it('maps a stalled registry to TIMEOUT', async () => {
-    const proxy = await startProxy(reg.url, () => true); // never answers
+    const proxy = await startProxy(reg.url, { answer: () => true }); // never answers
     const c = new RegistryClient({ baseUrl: proxy.url, host: 'stall' }, { headersTimeoutMs: 300 });
     try {
       expect((await failure(listTags(c, 'x'))).code).toBe('TIMEOUT');
@@ -83,13 +84,15 @@ describe('transport', () => {
   });
 
   it('cancels a request in flight, and names a body that stalls mid-way', async () => {
-    const proxy = await startProxy(reg.url, (req, res) => {
-      if (req.url?.includes('/manifests/')) {
-        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': '1000' });
-        res.write('{"schemaVersion":');
-        return true; // …and never finishes
-      }
-      return true; // never answers
+    const proxy = await startProxy(reg.url, {
+      answer: (req, res) => {
+        if (req.url?.includes('/manifests/')) {
+          res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': '1000' });
+          res.write('{"schemaVersion":');
+          return true; // …and never finishes
+        }
+        return true; // never answers
+      },
     });
     const c = new RegistryClient({ baseUrl: proxy.url, host: 'stall' }, { bodyTimeoutMs: 300 });
     try {
@@ -107,7 +110,7 @@ describe('transport', () => {
   });
 
   it('bounds concurrency and drops queued requests whose signal aborted', async () => {
-    const proxy = await startProxy(reg.url, undefined, { delayMs: 50 });
+    const proxy = await startProxy(reg.url, { delayMs: 50 });
     const c = clientFor(reg, { baseUrl: proxy.url, maxConcurrency: 2 });
     try {
       await listTags(c, 'team/app');
@@ -135,14 +138,20 @@ describe('transport', () => {
   it('follows blob redirects without sending Authorization to another origin', async () => {
     const img = await pushImage(reg, 'team/redirected', ['v1']);
     // "Object storage": another origin that serves blobs with its own (presigned) access.
-    const storage = await startProxy(reg.url, undefined, { addHeaders: { authorization: basicAuth(reg.username!, reg.password!) } });
-    const front = await startProxy(reg.url, (req, res) => {
-      if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '')) {
-        res.writeHead(307, { location: `${storage.url}${req.url}` });
-        res.end();
-        return true;
-      }
-      return false;
+    const storage = await startProxy(reg.url, {
+      rewrite: (out) => {
+        out.headers.authorization = basicAuth(reg.username!, reg.password!);
+      },
+    });
+    const front = await startProxy(reg.url, {
+      answer: (req, res) => {
+        if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '')) {
+          res.writeHead(307, { location: `${storage.url}${req.url}` });
+          res.end();
+          return true;
+        }
+        return false;
+      },
     });
     const c = clientFor(reg, { baseUrl: front.url });
     try {
@@ -160,10 +169,12 @@ describe('transport', () => {
   });
 
   it('gives up after 5 redirects', async () => {
-    const loop = await startProxy(reg.url, (req, res) => {
-      res.writeHead(302, { location: req.url ?? '/' });
-      res.end();
-      return true;
+    const loop = await startProxy(reg.url, {
+      answer: (req, res) => {
+        res.writeHead(302, { location: req.url ?? '/' });
+        res.end();
+        return true;
+      },
     });
     const c = new RegistryClient({ baseUrl: loop.url, host: 'loop' });
     try {

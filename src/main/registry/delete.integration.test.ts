@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, seedClient } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { listAllTags } from './browse';
 import type { RegistryClient } from './client';
 import { DELETE_DISABLED_MESSAGE, deleteManifest, planDelete } from './delete';
 import { headManifest } from './manifest';
-import { clientFor } from './test-registry';
+import { clientFor } from '../../../test/support/engine/client';
+import { seedClient } from '../../../test/support/images/seed-client';
 
 for (const auth of ['none', 'token'] as const) {
   describe(`delete (${auth})`, () => {

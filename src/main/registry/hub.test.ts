@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../e2e/support/ports';
+import { freePort } from '../../../test/support/registry/ports';
 import type { RateLimit } from '../../shared/connection-types';
 import { hubNextPage, isValidHubNamespace, listHubNamespace } from './hub';
-import { failure } from './test-registry';
+import { failure } from '../../../test/support/engine/client';
 
 /**
  * hub.docker.com is not reachable from the test machines, and no local program serves its

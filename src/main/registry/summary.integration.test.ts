@@ -1,15 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../test/support/images/push';
 import type { ImageSummary, IndexSummary } from '../../shared/types';
 import { listTags } from './browse';
 import type { RegistryClient } from './client';
 import { digestOf } from './digest';
 import { fetchBlobBytes, fetchManifest, headManifest } from './manifest';
 import { getManifestSummary, getTagDetail } from './summary';
-import { clientFor } from './test-registry';
+import { clientFor } from '../../../test/support/engine/client';
 
 const PLATFORMS = [
   { os: 'linux', architecture: 'amd64' },

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLeafCert, createSelfSignedCert, createTestCa, opensslDate, opensslFingerprint, type SelfSignedCert, type TestCa } from '../../../e2e/support/certs';
-import { freePort } from '../../../e2e/support/ports';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { createLeafCert, createSelfSignedCert, createTestCa, opensslDate, opensslFingerprint, type SelfSignedCert, type TestCa } from '../../../test/support/registry/certs';
+import { freePort } from '../../../test/support/registry/ports';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { configFor } from '../cli/target';
 import { RegistryClient } from './client';
-import { failure } from './test-registry';
+import { failure } from '../../../test/support/engine/client';
 import { inspectCertificate } from './tls';
 import type { RegistryConfig } from './types';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSelfSignedCert, opensslFingerprint, type SelfSignedCert } from '../../../e2e/support/certs';
+import { createSelfSignedCert, opensslFingerprint, type SelfSignedCert } from '../../../test/support/registry/certs';
 import { BerthError } from '../../shared/errors';
 import { Agent } from './http-agent';
 import { mapFailure } from './responses';

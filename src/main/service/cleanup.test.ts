@@ -1,10 +1,10 @@
 /** The cleanup methods through dispatch (validation, events, errors as data) against a real registry. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import type { CleanupPlan, CleanupProgress, CleanupResult } from '../../shared/cleanup-types';
 import type { Result } from '../../shared/errors';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
 import { dispatch } from './dispatch';
 import { BerthService } from './service';
 
@@ -25,11 +25,13 @@ describe('cleanup through the service', () => {
     for (const [i, t] of ['a', 'b', 'c', 'd'].entries()) await pushImage(reg, 'svc/app', [t], { created: day(i + 1), layerSizes: [64] });
     for (const [i, t] of ['e1', 'e2', 'e3'].entries()) await pushImage(reg, 'svc/edit', [t], { created: day(i + 1), layerSizes: [64] });
     // A registry that offers POST /v2/_gc: distribution cannot, so a proxy answers that one route.
-    proxy = await startProxy(reg.url, (req, res) => {
-      if (req.url !== '/v2/_gc') return false;
-      res.writeHead(req.method === 'POST' ? 200 : 204, { 'content-type': 'text/plain' });
-      res.end(req.method === 'POST' ? 'gc done: 3 blobs removed' : '');
-      return true;
+    proxy = await startProxy(reg.url, {
+      answer: (req, res) => {
+        if (req.url !== '/v2/_gc') return false;
+        res.writeHead(req.method === 'POST' ? 200 : 204, { 'content-type': 'text/plain' });
+        res.end(req.method === 'POST' ? 'gc done: 3 blobs removed' : '');
+        return true;
+      },
     });
     id = value<{ id: string }>(await dispatch(service, 'addRegistry', [{ url: reg.host }])).id;
   });

@@ -1,20 +1,18 @@
 /** The composition root: settings read once from the environment, and one cache folder for every shell. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import type { PushOutcome } from '../../shared/types';
-import { gunzipSync } from 'node:zlib';
-import { buildLayer } from '../../../e2e/support/seed-image';
+import { buildArchive } from '../../../test/support/archives/archive';
 import { runPushCommand } from '../cli/commands/push';
 import { digestOf } from '../registry/digest';
 import { GZIP_LEVEL } from '../push/encode';
 import { gzipEngine, parallelGzip } from '../push/parallel-gzip';
 import { createService } from './create-service';
 import { platformCacheDir, platformDataDir, readSettings } from './settings';
-import { dockerSaveArchive } from './test-support';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -58,7 +56,7 @@ describe('createService', () => {
       expect(service.engines?.content.root).toBe(join(cacheDir, 'content'));
       expect(service.engines?.keys.list()).toEqual([]);
       const archive = join(dir, 'app.tar');
-      await writeFile(archive, await dockerSaveArchive('one-cache', 200_000));
+      await buildArchive(archive, { layout: 'docker-legacy', manifestAtEnd: true, seed: 'one-cache', images: [{ tags: ['demo:1'], layers: [{ sizeBytes: 200_000 }] }] });
       const file = await service.registerPath(archive);
       const registry = await service.addRegistry({ url: reg.host });
       const done = new Promise<PushOutcome>((ok) => service.events.on('push:done', ok));
@@ -91,12 +89,12 @@ describe('createService', () => {
     const service = await createService({ dataDir: join(dir, 'gzip-data'), cacheDir: join(dir, 'gzip-cache'), env: { BERTH_GZIP: 'zlib' }, pushInProcess: true });
     try {
       const archive = join(dir, 'zlib.tar');
-      await writeFile(archive, await dockerSaveArchive('zlib-engine', 300_000));
+      const built = await buildArchive(archive, { layout: 'docker-legacy', manifestAtEnd: true, seed: 'zlib-engine', images: [{ tags: ['demo:1'], layers: [{ sizeBytes: 300_000 }] }] });
       const registry = await service.addRegistry({ url: reg.host });
       const done = new Promise<PushOutcome>((ok) => service.events.on('push:done', ok));
       await service.startPush({ handle: (await service.registerPath(archive)).handle, registryId: registry.id, target: 'zlib/app:1', compression: 'gzip' });
       expect(await done).toMatchObject({ ok: true });
-      const tar = gunzipSync((await buildLayer('zlib-engine', 0, 300_000)).blob);
+      const tar = built.images[0].layerBlobs[0];
       const wire: Buffer[] = [];
       for await (const c of parallelGzip((async function* () { yield tar; })(), { level: GZIP_LEVEL, engine: 'zlib' })) wire.push(c);
       const summary = await service.getManifest(registry.id, 'zlib/app', '1');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appTempRoot } from '../archive/temp-root';
-import { buildArchive } from '../archive/test-fixtures';
-import { bundleForTest } from '../push/test-bundle';
+import { buildArchive } from '../../../test/support/archives/archive';
+import { bundleForTest } from '../../../test/support/engine/bundle';
 import { BerthService } from './service';
 
 let dir: string;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushOutcome, PushProgress } from '../../shared/types';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
 import { BerthService } from './service';
-import { dockerSaveArchive } from './test-support';
+import { buildArchive } from '../../../test/support/archives/archive';
 
 let reg: RunningRegistry;
 let dir: string;
@@ -56,7 +56,7 @@ describe('BerthService', () => {
 
   it('pushes through the push manager, forwards events, and deletes a released temp file only after the push', async () => {
     const path = join(dir, 'upload.tar');
-    await writeFile(path, await dockerSaveArchive('service-push', 200_000));
+    await buildArchive(path, { layout: 'docker-legacy', manifestAtEnd: true, seed: 'service-push', images: [{ tags: ['demo:1'], layers: [{ sizeBytes: 200_000 }] }] });
     const file = await service.registerPath(path, { name: 'demo.tar', temp: true });
     expect((await service.inspectArchive(file.handle)).images[0]!.tags).toEqual(['demo:1']);
     const registry = await service.addRegistry({ url: reg.host });

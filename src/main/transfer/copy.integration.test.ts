@@ -1,22 +1,22 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../e2e/support/seed';
-import { startReferrersStandIn } from '../../../test/support/referrers-stand-in';
-import { createKeylessCert, generateTestKey } from '../../../test/support/signing';
-import { pushSignedImage } from '../../../test/support/signed-image';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../test/support/images/push';
+import { startReferrersStandIn } from '../../../test/support/proxy/referrers-stand-in';
+import { createKeylessCert, generateTestKey } from '../../../test/support/referrers/signing';
+import { pushSignedImage } from '../../../test/support/referrers/signed-image';
 import { RegistryClient } from '../registry/client';
 import { headManifest } from '../registry/manifest';
-import { startProxy, type TestProxy } from '../registry/test-proxy';
-import { clientFor } from '../registry/test-registry';
+import { startProxy, type TestProxy } from '../../../test/support/proxy/proxy';
+import { clientFor } from '../../../test/support/engine/client';
 import { listReferrers } from '../referrers/discover';
 import { readSupplyChain } from '../referrers/inspect';
 import { copyImage, retag } from './copy';
+import { sha256File } from '../../../test/support/digest';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ const run = promisify(execFile);
 async function skopeoDir(reg: RunningRegistry, ref: string, out: string): Promise<Record<string, string>> {
   await run('skopeo', ['--insecure-policy', 'copy', '--all', '--src-tls-verify=false', `docker://${reg.host}/${ref}`, `dir:${out}`]);
   const files: Record<string, string> = {};
-  for (const f of (await readdir(out)).sort()) files[f] = createHash('sha256').update(await readFile(join(out, f))).digest('hex');
+  for (const f of (await readdir(out)).sort()) files[f] = await sha256File(join(out, f));
   return files;
 }
 
@@ -50,7 +50,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const countingProxy = (reg: RunningRegistry, hook?: Parameters<typeof startProxy>[1]): Promise<TestProxy> => startProxy(reg.url, hook);
 const blobTraffic = (p: TestProxy) => p.seen.filter((r) => (r.method === 'GET' && /\/blobs\/sha256:/.test(r.url)) || r.method === 'PATCH' || (r.method === 'PUT' && /\/blobs\/uploads\//.test(r.url)));
 
 describe('copy between registries', () => {
@@ -98,7 +97,7 @@ describe('copy between registries', () => {
 
 describe('copy inside one registry', () => {
   it('mounts every blob: no layer bytes move (counted by a proxy)', async () => {
-    const proxy = await countingProxy(a);
+    const proxy = await startProxy(a.url);
     const c = new RegistryClient({ baseUrl: proxy.url, host: a.host });
     try {
       const res = await copyImage({ client: c, repository: 'team/app' }, '1', { client: c, repository: 'other/app', tag: 'copy' });
@@ -114,9 +113,10 @@ describe('copy inside one registry', () => {
 
   it('streams when the registry refuses the mount (202: an upload instead)', async () => {
     // The proxy drops the mount parameters, so the registry opens a plain upload (202), as a registry refusing mounts does.
-    const proxy = await countingProxy(a, (req) => {
-      if (req.method === 'POST' && req.url?.includes('mount=')) req.url = req.url.replace(/\?.*$/, '');
-      return false;
+    const proxy = await startProxy(a.url, {
+      rewrite: (out, r) => {
+        if (r.method === 'POST' && out.url.includes('mount=')) out.url = out.url.replace(/\?.*$/, '');
+      },
     });
     const c = new RegistryClient({ baseUrl: proxy.url, host: a.host });
     try {
@@ -131,7 +131,7 @@ describe('copy inside one registry', () => {
   });
 
   it('retag puts the same manifest under a new tag with no blob request', async () => {
-    const proxy = await countingProxy(a);
+    const proxy = await startProxy(a.url);
     const c = new RegistryClient({ baseUrl: proxy.url, host: a.host });
     try {
       expect(await retag(c, 'team/app', '1', 'stable')).toEqual({ digest: app.digest });

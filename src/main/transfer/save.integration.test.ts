@@ -1,23 +1,22 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../e2e/support/seed';
-import { startReferrersStandIn } from '../../../test/support/referrers-stand-in';
-import { createKeylessCert, generateTestKey } from '../../../test/support/signing';
-import { pushSignedImage, type SignedImage } from '../../../test/support/signed-image';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage, pushIndex, type PushedImage, type PushedIndex } from '../../../test/support/images/push';
+import { startReferrersStandIn } from '../../../test/support/proxy/referrers-stand-in';
+import { createKeylessCert, generateTestKey } from '../../../test/support/referrers/signing';
+import { pushSignedImage, type SignedImage } from '../../../test/support/referrers/signed-image';
 import { openArchive } from '../archive/index';
 import { RegistryClient } from '../registry/client';
-import { startProxy } from '../registry/test-proxy';
-import { clientFor } from '../registry/test-registry';
+import { startProxy } from '../../../test/support/proxy/proxy';
+import { clientFor } from '../../../test/support/engine/client';
 import { saveImage } from './save';
+import { sha256 } from '../../../test/support/digest';
 
 const run = promisify(execFile);
-const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 async function skopeo(...args: string[]): Promise<string> {
   const { stdout } = await run('skopeo', ['--insecure-policy', ...args], { maxBuffer: 64 * 1024 * 1024 });
@@ -90,7 +89,7 @@ describe('save to an OCI archive', () => {
     const res = await saveImage(src('team/multi'), '2', file, { format: 'oci' });
     expect(res.digest).toBe(multi.digest);
     const raw = await skopeo('inspect', '--raw', `oci-archive:${file}`);
-    expect(sha(raw)).toBe(multi.digest);
+    expect(sha256(raw)).toBe(multi.digest);
     const one = JSON.parse(await skopeo('--override-arch', 'arm64', '--override-variant', 'v8', 'inspect', `oci-archive:${file}`));
     // skopeo names the index's digest and reads the chosen platform's config.
     expect([one.Digest, one.Architecture]).toEqual([multi.digest, 'arm64']);
@@ -111,7 +110,7 @@ describe('save to an OCI archive', () => {
     const someFile = join(dir, 'some.tar');
     const some = await saveImage(src('team/multi'), '2', someFile, { format: 'oci', platforms: { kind: 'some', platforms: [{ os: 'linux', architecture: 'amd64' }] } });
     const raw = await skopeo('inspect', '--raw', `oci-archive:${someFile}`);
-    expect(sha(raw)).toBe(some.digest);
+    expect(sha256(raw)).toBe(some.digest);
     expect(some.digest).not.toBe(multi.digest);
     // The chosen image and the attestation that describes it.
     expect(JSON.parse(raw).manifests.map((m: { digest: string }) => m.digest)).toEqual([multi.images[0].digest, multi.children.find((c) => c.attestationFor === multi.images[0].digest)!.digest]);
@@ -172,14 +171,16 @@ describe('a failed or cancelled save leaves nothing', () => {
 
   it('a blob whose bytes are not its digest fails the save with DIGEST_MISMATCH and leaves nothing', async () => {
     const layer = single.layers[0].digest;
-    const proxy = await startProxy(reg.url, (req, res) => {
-      if (req.method === 'GET' && req.url?.endsWith(`/blobs/${layer}`)) {
-        const body = Buffer.alloc(single.layers[0].size, 7);
-        res.writeHead(200, { 'content-length': String(body.length), 'docker-content-digest': layer });
-        res.end(body);
-        return true;
-      }
-      return false;
+    const proxy = await startProxy(reg.url, {
+      answer: (req, res) => {
+        if (req.method === 'GET' && req.url?.endsWith(`/blobs/${layer}`)) {
+          const body = Buffer.alloc(single.layers[0].size, 7);
+          res.writeHead(200, { 'content-length': String(body.length), 'docker-content-digest': layer });
+          res.end(body);
+          return true;
+        }
+        return false;
+      },
     });
     const c = new RegistryClient({ baseUrl: proxy.url, host: reg.host });
     const out = join(dir, 'bad');

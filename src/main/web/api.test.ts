@@ -9,16 +9,16 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/errors';
 import type { FileInfo, PushProgress, RegistryInfo } from '../../shared/types';
-import { startRegistry, type RunningRegistry } from '../../../e2e/support/registry';
-import { pushImage } from '../../../e2e/support/seed';
+import { startRegistry, type RunningRegistry } from '../../../test/support/registry/start';
+import { pushImage } from '../../../test/support/images/push';
 import { appTempRoot } from '../archive/temp-root';
-import { bundleForTest } from '../push/test-bundle';
+import { bundleForTest } from '../../../test/support/engine/bundle';
 import { BerthService } from '../service/service';
-import { dockerSaveArchive } from '../service/test-support';
+import { archiveBytes } from '../../../test/support/archives/archive';
 import { ServiceEvents } from '../service/events';
 import { startWebServer, type WebServer } from './server';
 import { EventStreamHub } from './sse';
-import { fakeRenderer, login, raw } from './test-support';
+import { fakeRenderer, login, raw } from '../../../test/support/app/web-session';
 
 let reg: RunningRegistry;
 let server: WebServer;
@@ -197,7 +197,7 @@ describe('uploads', () => {
     raw(server.port, { method: 'POST', path: `/api/upload?name=${encodeURIComponent(name)}`, headers: { cookie, 'x-berth-api': '1' }, body });
 
   it('streams to a temp file, issues a handle, inspects it, and deletes it on release', async () => {
-    const archive = await dockerSaveArchive('web-upload');
+    const { bytes: archive } = await archiveBytes({ layout: 'docker-legacy', manifestAtEnd: true, seed: 'web-upload', images: [{ tags: ['demo:1'], layers: [{ sizeBytes: 300 }] }] });
     const res = await upload('../../demo.tar', archive);
     const info = value(JSON.parse(res.body) as Result<FileInfo>);
     expect(info).toMatchObject({ name: 'demo.tar', size: archive.length });

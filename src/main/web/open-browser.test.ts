@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthService } from '../service/service';
 import { defaultOpener } from './open-browser';
 import { startWebServer, type WebServer } from './server';
-import { fakeRenderer, raw } from './test-support';
+import { fakeRenderer, raw } from '../../../test/support/app/web-session';
 
 const service = new BerthService();
 let server: WebServer;

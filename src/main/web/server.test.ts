@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthService } from '../service/service';
 import { MAX_API_BODY, startWebServer, type WebServer } from './server';
-import { fakeRenderer, login, mintLoginUrl, raw } from './test-support';
+import { fakeRenderer, login, mintLoginUrl, raw } from '../../../test/support/app/web-session';
 
 let server: WebServer;
 let cookie: string;

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RunningRegistry } from '../../../../e2e/support/registry';
-import { buildArchive } from '../../archive/test-fixtures';
-import { readBack, tagsOf } from '../../push/test-push-helpers';
+import { startRegistry, type RunningRegistry } from '../../../../test/support/registry/start';
+import { buildArchive } from '../../../../test/support/archives/archive';
 import { parsePushArgs, progressLine, runPushCommand, splitDestination } from './push';
+import { readBack, tagsOf } from '../../../../test/support/registry/read-back';
 
 let reg: RunningRegistry;
 let dir: string;
