@@ -39,10 +39,11 @@ try {
   await page.goto(`${app.origin}/#/r/${encodeURIComponent(id)}/${encodeURIComponent('team/app')}`);
   await page.getByRole('table', { name: 'Tags' }).getByText('v0.0.12', { exact: true }).waitFor();
   await shot('tags');
-  if (readme) await page.screenshot({ path: resolve(OUT, '../screenshot.png') });
   await page.goto(`${app.origin}/#/r/${encodeURIComponent(id)}/${encodeURIComponent('team/app')}/v0.0.11`);
   await page.getByRole('table', { name: 'Layers' }).waitFor();
   await shot('image');
+  // The README's picture: "Berth showing an image's layers".
+  if (readme) await page.screenshot({ path: resolve(OUT, '../screenshot.png') });
   console.log(`Screenshots written to ${OUT} (${label})`);
 } finally {
   await browser.close();

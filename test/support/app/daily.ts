@@ -68,7 +68,7 @@ export async function pushArchivesViaApi(page: Page, registryId: string, count: 
     }
     await page.evaluate(
       async ({ files, registryId }) => {
-        const b = (window as unknown as { berth: import('../../src/shared/api').BerthClient }).berth;
+        const b = (window as unknown as { berth: import('../../../src/shared/api').BerthClient }).berth;
         for (const [i, f] of files.entries()) {
           const bin = atob(f.b64);
           const data = new Uint8Array(bin.length);
