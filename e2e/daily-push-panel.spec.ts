@@ -151,6 +151,9 @@ test('a refused push retried after fixing the password replaces its failed row; 
   const check = page.getByRole('dialog', { name: /^Edit / }).getByTestId('credential-check');
   await expect(check).toContainText(/refused/i);
   await page.getByRole('button', { name: 'Save anyway' }).click();
+  // Saved (and checked again) before the next push starts.
+  await expect(page.getByRole('dialog', { name: /^Edit / })).toHaveCount(0);
+  await expect(page.getByTestId('credentials-line')).toContainText(`The registry refused ${locked.username}`);
   await dock(page).getByRole('button', { name: 'Clear finished' }).click();
   await page.getByTestId('dock-file-input').setInputFiles(await archive('moved.tar', 'moved'));
   await page.getByRole('dialog', { name: 'Push moved.tar' }).getByRole('button', { name: 'Push', exact: true }).click();
