@@ -18,7 +18,7 @@ import { tagsQuery } from './queries';
 import { digestCounts, knownFor, sortTags, type Sort, type SortKey } from './sort';
 import { TagRow } from './TagRow';
 import { useKnownDetails } from './use-known-details';
-import { useTagDigests } from './use-tag-digests';
+import { useIndexedDigests, useTagDigests } from './use-tag-digests';
 import './tags.css';
 
 const ROW_HEIGHT = 32;
@@ -63,7 +63,7 @@ function SortNote(props: { sort: Sort; total: number; known: number; moreKnown: 
 }
 
 /** Tags of one repository. */
-export function TagsTable(props: { registryId: string; repository: string; indexed?: ReadonlyMap<string, string> }) {
+export function TagsTable(props: { registryId: string; repository: string }) {
   const { registryId, repository } = props;
   const tags = useInfiniteQuery(tagsQuery(registryId, repository));
   const details = useKnownDetails(registryId, repository);
@@ -80,7 +80,8 @@ export function TagsTable(props: { registryId: string; repository: string; index
 
   const list = tags.data;
   const ordered = useMemo(() => sortTags(list ?? [], sortedWith, sort), [list, sortedWith, sort]);
-  const { digests, known } = useTagDigests(list, details, props.indexed);
+  const { indexed, refreshing } = useIndexedDigests(registryId, repository);
+  const { digests, known } = useTagDigests(list, details, indexed);
   const counts = useMemo(() => digestCounts(digests), [digests]);
   const complete = !!list && known >= list.length;
   const days = useMemo(() => sharedDays([...details.values()].map((d) => d.created)), [details]);
@@ -185,6 +186,7 @@ export function TagsTable(props: { registryId: string; repository: string; index
           {list && list.length > 0 && (complete ? ' · every digest known' : ` · digests known for ${known.toLocaleString('en')} of ${list.length.toLocaleString('en')} tags`)}
         </span>
         {isFetchingNextPage && <Busy>Loading more tags…</Busy>}
+        {refreshing && !complete && <Busy>Reading every tag's digest in the background…</Busy>}
         {tags.isError && list && <ErrorState compact title="Could not load every page of tags" error={tags.error} onRetry={() => fetchNextPage()} />}
       </div>
       {list && (
