@@ -148,5 +148,5 @@ export async function deleteReferrers(src: ContentSource, plan: ReferrerDeletePl
     deleted.push(item.digest);
     deletedTags.push(...now.filter((t) => t.digest === item.digest).map((t) => t.tag));
   }
-  return { deleted, deletedTags: deletedTags.sort() };
+  return { deleted, deletedTags: deletedTags.sort(compareNatural) };
 }
