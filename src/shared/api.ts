@@ -6,6 +6,16 @@
 import type { CleanupPlan, CleanupProgress, CleanupResult, CleanupRules } from './cleanup-types';
 import type { Result } from './errors';
 import type {
+  IndexRepositoryEvent,
+  IndexSearchResult,
+  IndexStatus,
+  ReclaimEstimate,
+  ReclaimItem,
+  RegistryStorage,
+  RepositoryStorageDetail,
+  TagDigests,
+} from './index-types';
+import type {
   ArchiveInfo,
   CatalogPage,
   DeletePlan,
@@ -49,6 +59,12 @@ export interface BerthApi {
   reorderRegistries(ids: RegistryId[]): Promise<RegistryInfo[]>;
   /** Reachability, auth, credentials' source, rate limit; with a TLS error, the certificate presented. */
   checkRegistry(id: RegistryId): Promise<RegistryCheck>;
+  /**
+   * Checks registry settings before they are saved (nothing is stored): the form shows the result
+   * and lets the user save anyway or fix. With `id` (an edit), `input` is laid over the saved
+   * registry and an omitted password means the saved one — sent only to its own origin and user.
+   */
+  checkRegistryDraft(input: RegistryPatch, id?: RegistryId): Promise<RegistryCheck>;
   /** Keeps a repository in the registry's list (for registries without a catalog); checked with tags/list first. */
   pinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
   unpinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
@@ -82,6 +98,21 @@ export interface BerthApi {
   applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }): Promise<CleanupResult>;
   /** `POST /v2/_gc` where the registry offers it; UNSUPPORTED naming the `garbage-collect` command otherwise. */
   runGarbageCollect(id: RegistryId): Promise<{ ok: true; message: string }>;
+  /** Builds (or resumes) the registry's index in the background; emits `index:progress`. `restart` begins a new build. */
+  startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus>;
+  /** Stops a running index build; it resumes where it stopped when started again. */
+  cancelIndex(id: RegistryId): Promise<IndexStatus>;
+  getIndexStatus(id: RegistryId): Promise<IndexStatus>;
+  /** Every tag's digest the index knows for `repository`; reads the repository in the background when needed (`index:repository` follows). */
+  getTagDigests(id: RegistryId, repository: string): Promise<TagDigests>;
+  /** Registry total as stored, the naive sum of tag sizes, and each repository's own and shared bytes. */
+  getStorage(id: RegistryId): Promise<RegistryStorage>;
+  /** Per tag and per untagged manifest of `repository`: the bytes deleting it alone frees. */
+  getRepositoryStorage(id: RegistryId, repository: string): Promise<RepositoryStorageDetail>;
+  /** Exact registry-wide bytes freed after garbage collection by deleting `selection`; `refresh` reads out-of-date repositories first. */
+  estimateReclaim(id: RegistryId, selection: ReclaimItem[], options?: { refresh?: boolean }): Promise<ReclaimEstimate>;
+  /** Searches the index (see src/main/index/query.ts for the language). */
+  searchIndex(id: RegistryId, query: string, options?: { limit?: number }): Promise<IndexSearchResult>;
 }
 
 export type ApiMethod = keyof BerthApi;
@@ -94,6 +125,7 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   removeRegistry: true,
   reorderRegistries: true,
   checkRegistry: true,
+  checkRegistryDraft: true,
   pinRepository: true,
   unpinRepository: true,
   listNamespace: true,
@@ -112,6 +144,14 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   planCleanup: true,
   applyCleanup: true,
   runGarbageCollect: true,
+  startIndex: true,
+  cancelIndex: true,
+  getIndexStatus: true,
+  getTagDigests: true,
+  getStorage: true,
+  getRepositoryStorage: true,
+  estimateReclaim: true,
+  searchIndex: true,
 };
 export const API_METHODS = Object.keys(METHOD_TABLE) as ApiMethod[];
 
@@ -121,9 +161,19 @@ export interface BerthEvents {
   'push:done': PushOutcome;
   /** Planning (tags read) or applying (digests done) a cleanup. */
   'cleanup:progress': CleanupProgress;
+  /** An index build's status, on every progress report and when it ends. */
+  'index:progress': IndexStatus;
+  /** A repository was read into the index (refresh or build): figures and tag digests for it changed. */
+  'index:repository': IndexRepositoryEvent;
 }
 export type EventName = keyof BerthEvents;
-const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true, 'cleanup:progress': true };
+const EVENT_TABLE: Record<EventName, true> = {
+  'push:progress': true,
+  'push:done': true,
+  'cleanup:progress': true,
+  'index:progress': true,
+  'index:repository': true,
+};
 export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
 
 type Promised<F> = F extends (...args: infer A) => Promise<infer R>
