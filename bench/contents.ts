@@ -47,8 +47,7 @@ const msf = (ms: number) => `${ms.toFixed(0)} ms`;
  * The child script as one ESM file with dependencies external, as electron-vite builds the main
  * process; written under node_modules/.cache so those dependencies resolve as they do in the app.
  */
-async function bundleChild(): Promise<string> {
-  const out = resolve(ROOT, 'node_modules/.cache/berth-bench/contents-child.mjs');
+async function bundleChild(out: string): Promise<void> {
   await build({
     entryPoints: [resolve(ROOT, 'bench/support/contents-child.ts')],
     outfile: out,
@@ -59,7 +58,6 @@ async function bundleChild(): Promise<string> {
     target: 'node20',
     logLevel: 'error',
   });
-  return out;
 }
 
 function ok(what: string, m: Measured): Measured {
@@ -71,13 +69,14 @@ async function main(): Promise<void> {
   const work = process.env.BERTH_BENCH_DIR ?? join(tmpdir(), 'berth-bench');
   mkdirSync(work, { recursive: true });
   console.log(`bench/contents — ${sizeMb} MB distribution layer, ${reps} rep(s); ${cpus().length} CPUs, load ${load()}`);
-  const loadBefore = loadavg();
   const inputs = await generateInputs(work, sizeMb, console.log);
   if (opt['inputs-only']) return console.log(`inputs kept in ${inputs.dir}`);
+  const loadBefore = loadavg();
   const reg = await startRegistry({ tmpRoot: process.env.BERTH_BENCH_REGISTRY_DIR });
   const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-contents-'));
+  const child = resolve(ROOT, 'node_modules/.cache/berth-bench/contents-child.mjs');
   try {
-    const child = await bundleChild();
+    await bundleChild(child);
     await pushInputs(reg, REPO, inputs);
     const base = inputs.base;
     console.log(`pushed ${REPO}:big (${(base.tarBytes / 1e6).toFixed(0)} MB tar, ${base.entries} entries, ${(base.size / 1e6).toFixed(0)} MB gzip), :a and :b`);
@@ -132,6 +131,7 @@ async function main(): Promise<void> {
   } finally {
     await reg.stop();
     await rm(tmp, { recursive: true, force: true });
+    await rm(child, { force: true });
     if (!opt.keep) await rm(inputs.dir, { recursive: true, force: true });
   }
 }
