@@ -8,7 +8,7 @@
  * that share two layers and differ in a third, from cached indexes. Each measured step runs in
  * its own process, bundled with esbuild like the app's main process. Prints a table and writes
  * bench/results/contents.json. Generated layers live under $BERTH_BENCH_DIR (default
- * $TMPDIR/berth-bench) and are removed afterwards unless --keep; --inputs-only generates them
+ * $TMPDIR/berth-bench) and are removed after a complete run unless --keep; --inputs-only generates them
  * (kept) and stops, so a measuring run can skip that part.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -128,11 +128,14 @@ async function main(): Promise<void> {
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2));
     console.log(`written ${RESULTS}`);
+    if (!opt.keep) await rm(inputs.dir, { recursive: true, force: true });
+  } catch (err) {
+    console.error(`inputs kept in ${inputs.dir} for the next run`);
+    throw err;
   } finally {
     await reg.stop();
     await rm(tmp, { recursive: true, force: true });
     await rm(child, { force: true });
-    if (!opt.keep) await rm(inputs.dir, { recursive: true, force: true });
   }
 }
 
