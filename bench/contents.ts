@@ -1,7 +1,7 @@
 /**
  * bench/contents (`node bench/run.mjs contents [--size-mb N] [--reps R] [--keep]`): the contents
  * engine against a local docker-registry. A generated distribution layer of N MB (default 1024;
- * ~90,000 files, gzip ~2.2×) pushed as an image, then in the same run, alternating:
+ * ~84,000 entries, gzip ~2.2×) pushed as an image, then in the same run, alternating:
  * `curl -s BLOB | gzip -dc | tar -t` on its blob, and Berth opening the image (index + merge)
  * in a fresh process with an empty cache (wall time, peak RSS); then a new process opening it
  * again from the cache (time to the first rows of the tree), and the diff of two ~N MB images
