@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench [browse|push]`: runs the benchmarks (each prints its figures) one after another.
+// `npm run bench [browse|push|transfer]`: runs the benchmarks (each prints its figures) one after another.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
-const all = ['browse', 'push'];
+const all = ['browse', 'push', 'transfer'];
 const which = wanted.length ? wanted : all;
 let failed = 0;
 for (const name of which) {
