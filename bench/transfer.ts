@@ -5,6 +5,10 @@
  * each saved file is removed (and the disk synced) before the next command runs. Berth runs in a
  * child process of its own, so its peak resident memory (VmHWM) is the engine's.
  *
+ * A holds the image uncompressed (`berth push --compression none`), so both tools move the same
+ * bytes verbatim; skopeo's copy gets `--preserve-digests`, without which it gzips uncompressed
+ * layers on the way to a registry (its default) and the target gets other digests.
+ *
  * `node bench/run.mjs transfer` (full size), or `node --import tsx bench/transfer.ts --size-mb 64
  * --runs 1 [--no-oci]` to develop. Figures: best wall time of the runs per command.
  */
