@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [browse|push|contents] [--options]`: runs the benchmarks (each prints its figures) one
-// after another; options after the names go to each of them (e.g. `contents --size-mb 64`).
+// `npm run bench [browse|push|contents|transfer] [--options]`: runs the benchmarks (each prints its
+// figures) one after another; options after the names go to each of them (e.g. `contents --size-mb 64`).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
@@ -10,7 +10,7 @@ const args = process.argv.slice(2);
 const dash = args.findIndex((a) => a.startsWith('-'));
 const wanted = dash < 0 ? args : args.slice(0, dash);
 const extra = dash < 0 ? [] : args.slice(dash);
-const all = ['browse', 'push', 'contents'];
+const all = ['browse', 'push', 'contents', 'transfer'];
 const which = wanted.length ? wanted : all;
 let failed = 0;
 for (const name of which) {
