@@ -14,6 +14,7 @@ import { readImageManifest } from '../registry/image-config';
 import { isImageType } from '../registry/media-types';
 import { manifestByDigest, type ContentSource } from './content';
 import { deepestFirst, readReferrerTree } from './discover';
+import type { ReferrerNode } from './types';
 import type { ReferrerDeleteItem } from './types';
 
 export type { ReferrerDeleteItem };
@@ -71,7 +72,13 @@ export async function planReferrerDelete(src: ContentSource, subject: string, op
   return (await planReferrerDeletes(src, [subject], opts))[0];
 }
 
-/** The same for several subjects at once (a cleanup plan), each referrer once. */
+/**
+ * The same for several subjects at once (a cleanup plan), each referrer once. A referrer whose
+ * manifest another subject's tag also holds (two images with byte-identical cosign SBOMs share
+ * one `.sbom` manifest) stays, with what hangs below it: deleting that digest would take the
+ * other image's SBOM too. Its tag for the deleted subject stays with it (registries delete
+ * manifests, not tags).
+ */
 export async function planReferrerDeletes(src: ContentSource, subjects: readonly string[], opts: PlanOptions = {}): Promise<ReferrerDeletePlan[]> {
   const tagDigests = opts.tagDigests ?? (await readTagDigests(src.client, src.repository, src.signal));
   const tags = tagDigests.map((t) => t.tag);
@@ -81,6 +88,13 @@ export async function planReferrerDeletes(src: ContentSource, subjects: readonly
   const plans: ReferrerDeletePlan[] = [];
   for (const subject of subjects) {
     const tree = await readReferrerTree(src, subject, { tags, useApi: opts.useApi });
+    const inTree = new Set([subject, ...deepestFirst(tree.nodes).map((n) => n.digest)]);
+    const sharedWithOthers = (digest: string): boolean =>
+      tagsAt(digest).some((t) => {
+        const of = parseReferrerTag(t)?.subject;
+        return of !== undefined && !inTree.has(of) && !subjects.includes(of);
+      });
+    const prune = (nodes: ReferrerNode[]): ReferrerNode[] => nodes.filter((n) => !sharedWithOthers(n.digest)).map((n) => ({ ...n, children: prune(n.children) }));
     const items: ReferrerDeleteItem[] = [];
     const add = async (digest: string, of: string, kind: ReferrerDeleteItem['kind']): Promise<void> => {
       if (planned.has(digest)) return;
@@ -94,7 +108,7 @@ export async function planReferrerDeletes(src: ContentSource, subjects: readonly
       items.push({ digest, subject: of, kind, tags: tagsAt(digest), bytes });
     };
     // Children before parents; each fallback index after the referrers it lists.
-    for (const n of deepestFirst(tree.nodes)) await add(n.digest, n.subject, n.kind);
+    for (const n of deepestFirst(prune(tree.nodes))) await add(n.digest, n.subject, n.kind);
     for (const f of tree.fallbackIndexes) await add(f.digest, f.subject, 'fallback-index');
     plans.push({
       repository: src.repository,
