@@ -8,7 +8,9 @@ import { formatBytes, formatPlatform, formatRelative } from '../app/format';
 import { navigate } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { SupplyChainSection } from '../referrers/SupplyChainSection';
 import { registriesQuery } from '../registries/queries';
+import { TransferButtons } from '../transfer/TransferActions';
 import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
@@ -101,6 +103,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
           </h1>
           {s && s.kind === 'index' && <span className="badge">index</span>}
           <span className="spacer" />
+          <TransferButtons registryId={registryId} repository={repository} reference={reference} />
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…
           </button>
@@ -114,6 +117,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
       )}
       {s?.kind === 'image' && <ImageBody image={s} />}
       {s?.kind === 'index' && <IndexBody index={s} registryId={registryId} />}
+      {s && <SupplyChainSection registryId={registryId} host={host} repository={repository} digest={s.digest} />}
       {deleting && (
         <DeleteDialog
           registryId={registryId}

@@ -5,6 +5,8 @@ import { ErrorCode } from '../app/ErrorNote';
 import { digestHue, formatBytes, formatPlatform, formatRelative, plural, shortDigest } from '../app/format';
 import { navigate, routeHref } from '../app/route';
 import { asBerthError } from '../app/unwrap';
+import { ReferrerTagsBadge } from '../referrers/ReferrerTagsBadge';
+import { TransferMenu } from '../transfer/TransferActions';
 import { tagDetailQuery, tagKeys } from './queries';
 
 /** A colored chip per digest: tags sharing one look alike. */
@@ -37,6 +39,8 @@ export function TagRow(props: {
   visible: boolean;
   style: CSSProperties;
   onDelete: (tag: string) => void;
+  /** Referrer tags folded under this row, by subject digest (referrers/fold.ts); undefined when shown raw. */
+  referrerTags?: ReadonlyMap<string, string[]>;
 }) {
   const { registryId, repository, tag } = props;
   const detail = useQuery({ ...tagDetailQuery(registryId, repository, tag), enabled: props.visible });
@@ -73,7 +77,10 @@ export function TagRow(props: {
       </div>
       <div role="cell" className="c-digest">
         {d ? (
-          <DigestChip digest={d.digest} count={props.shared} />
+          <>
+            <DigestChip digest={d.digest} count={props.shared} />
+            <ReferrerTagsBadge tags={props.referrerTags?.get(d.digest)} />
+          </>
         ) : err ? (
           <span className="row-error" title={err.message}>
             <ErrorCode code={err.code} />
@@ -104,6 +111,7 @@ export function TagRow(props: {
         )}
       </div>
       <div role="cell" className="c-actions">
+        <TransferMenu registryId={registryId} repository={repository} reference={tag} />
         <button type="button" className="small danger-quiet" aria-label={`Delete ${tag}`} onClick={() => props.onDelete(tag)}>
           Delete…
         </button>

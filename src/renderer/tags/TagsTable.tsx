@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { plural } from '../app/format';
 import { Busy, EmptyState, ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { foldReferrerTags } from '../referrers/fold';
 import { tagsQuery } from './queries';
 import { digestCounts, sortTags, type Sort, type SortKey } from './sort';
 import { TagRow } from './TagRow';
@@ -49,6 +50,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
   const details = useKnownDetails(registryId, repository);
   const [sort, setSort] = useState<Sort>({ key: 'name', dir: 'asc' });
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [showReferrerTags, setShowReferrerTags] = useState(false);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = tags;
 
   // Sorting needs every tag: fetch the remaining pages right after the first one painted.
@@ -56,7 +58,10 @@ export function TagsTable(props: { registryId: string; repository: string }) {
     if (hasNextPage && !isFetchingNextPage && !tags.isError) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, tags.isError]);
 
-  const list = tags.data;
+  const all = tags.data;
+  // Referrer tags (sha256-….sig/.att/.sbom, fallback indexes) fold under their subject's row.
+  const folded = useMemo(() => foldReferrerTags(all ?? []), [all]);
+  const list = all && !showReferrerTags ? folded.tags : all;
   const ordered = useMemo(() => sortTags(list ?? [], details, sort), [list, details, sort]);
   const counts = useMemo(() => digestCounts(details, list ?? []), [details, list]);
 
@@ -125,6 +130,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
               visible={visible !== null && item.index >= visible.startIndex && item.index <= visible.endIndex}
               style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: item.size }}
               onDelete={setDeleting}
+              referrerTags={showReferrerTags ? undefined : folded.bySubject}
             />
           );
         })}
@@ -138,6 +144,12 @@ export function TagsTable(props: { registryId: string; repository: string }) {
           {list ? plural(list.length, 'tag') : ''}
           {list && details.size < list.length ? ` · details for ${details.size.toLocaleString('en')} loaded` : ''}
         </span>
+        {folded.folded > 0 && (
+          <label className="check small-text" title="Signature, attestation and SBOM tags are folded under the tag of the image they belong to">
+            <input type="checkbox" checked={showReferrerTags} onChange={(e) => setShowReferrerTags(e.target.checked)} />
+            Show signature tags ({folded.folded.toLocaleString('en')})
+          </label>
+        )}
         {isFetchingNextPage && <Busy>Loading more tags…</Busy>}
         {tags.isError && list && (
           <ErrorState compact title="Could not load every page of tags" error={tags.error} onRetry={() => fetchNextPage()} />
