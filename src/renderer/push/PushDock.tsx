@@ -3,11 +3,13 @@
  * then every push of the session. It lives outside the routed screen, so it survives navigation.
  */
 import { useId, useRef } from 'react';
+import type { TransferSummary } from '../../shared/transfer-types';
 import type { PushSummary, RegistryInfo } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
 import { formatBytes } from '../app/format';
 import { Bar, PushRow } from './PushRow';
 import { isFinished, percent, shownPhase } from './push-state';
+import { transferCounts, TransfersList } from '../transfer/TransfersList';
 import type { IntakeItem } from './use-intake';
 
 function counts(pushes: PushSummary[], intake: IntakeItem[]): string {
@@ -57,6 +59,8 @@ function IntakeRow(props: { item: IntakeItem; onDismiss: () => void }) {
 export function PushDock(props: {
   pushes: PushSummary[];
   intake: IntakeItem[];
+  /** Saves and copies (issue 14), rows of their own kind below the pushes. */
+  transfers: TransferSummary[];
   registries: RegistryInfo[];
   expanded: boolean;
   onToggle: () => void;
@@ -67,7 +71,8 @@ export function PushDock(props: {
   const bodyId = useId();
   const hosts = new Map(props.registries.map((r) => [r.id, r.host]));
   const visibleIntake = props.intake.filter((i) => i.status !== 'ready');
-  const empty = props.pushes.length === 0 && visibleIntake.length === 0;
+  const empty = props.pushes.length === 0 && visibleIntake.length === 0 && props.transfers.length === 0;
+  const transfers = transferCounts(props.transfers);
 
   return (
     <section className={props.expanded ? 'push-dock expanded' : 'push-dock'} aria-label="Pushes">
@@ -88,7 +93,8 @@ export function PushDock(props: {
           </button>
         </h2>
         <span className="muted small-text dock-counts" data-testid="dock-counts">
-          {counts(props.pushes, props.intake)}
+          {props.pushes.length || props.intake.length || !transfers ? counts(props.pushes, props.intake) : ''}
+          {transfers && (props.pushes.length || props.intake.length ? ` · ${transfers}` : transfers)}
         </span>
         <span className="spacer" />
         <button type="button" className="small primary" onClick={() => input.current?.click()}>
@@ -123,6 +129,7 @@ export function PushDock(props: {
           {props.pushes.map((s) => (
             <PushRow key={s.pushId} summary={s} host={hosts.get(s.request.registryId)} />
           ))}
+          <TransfersList transfers={props.transfers} registries={props.registries} />
         </div>
       )}
     </section>
