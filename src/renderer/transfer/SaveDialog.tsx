@@ -16,11 +16,14 @@ export function SaveDialog(props: { registryId: string; repository: string; refe
   const picker = usePlatformPicker(registryId, repository, reference);
   const save = useStartSave();
   const web = berth().fileIntake === 'upload';
+  // Desktop app only: save to a temporary file, then drag it from the transfers list into a folder.
+  const canDrag = !!berth().dragOut;
+  const [forDrag, setForDrag] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!picker.choice) return;
     save.mutate(
-      { registryId, repository, reference, format, platforms: picker.choice, withReferrers: format === 'oci' && withReferrers },
+      { registryId, repository, reference, format, platforms: picker.choice, withReferrers: format === 'oci' && withReferrers, ...(canDrag && forDrag ? { forDrag: true } : {}) },
       { onSuccess: () => props.onClose() },
     );
   };
@@ -44,6 +47,12 @@ export function SaveDialog(props: { registryId: string; repository: string; refe
           Include signatures, attestations and SBOMs
         </label>
         {format !== 'oci' && <p className="hint">Only the OCI image layout can hold them.</p>}
+        {canDrag && (
+          <label className="check">
+            <input type="checkbox" checked={forDrag} onChange={(e) => setForDrag(e.target.checked)} />
+            Don’t ask where: I will drag it from the transfers list into a folder
+          </label>
+        )}
         <p className="hint">
           {web
             ? 'Your browser downloads the archive when it is ready.'
