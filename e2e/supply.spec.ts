@@ -14,6 +14,7 @@ import { expectAccessible } from '../test/support/app/axe';
 import { expect, shot, test } from '../test/support/app/playwright';
 import { pushSignedImage, type SignedImage } from '../test/support/referrers/signed-image';
 import { createKeylessCert, generateTestKey, type TestKey } from '../test/support/referrers/signing';
+import { startProxy, type TestProxy } from '../test/support/proxy/proxy';
 import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
 
 let a: RunningRegistry;
@@ -23,6 +24,9 @@ let signer: TestKey;
 let wrong: TestKey;
 let app: SignedImage;
 let gone: SignedImage;
+/** In front of b: holds blob uploads until `release`, so a copy is seen in flight. */
+let front: TestProxy;
+let release: () => void = () => {};
 
 test.beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'berth-e2e-supply-'));
@@ -32,9 +36,18 @@ test.beforeAll(async () => {
   const keys = { ecdsa: signer, ed: generateTestKey('ed25519'), keyless: await createKeylessCert(dir, 'email:ci@example.test', 'https://issuer.example.test') };
   app = await pushSignedImage(a, 'supply/app', '1.0', keys, { seed: 'supply-app' });
   gone = await pushSignedImage(a, 'supply/gone', '1.0', keys, { seed: 'supply-gone' });
+  const held = new Promise<void>((done) => (release = done));
+  front = await startProxy(b.url, {
+    answer: async (_req, _res, r) => {
+      if (r.kind.includes('uploads')) await held;
+      return false;
+    },
+  });
 });
 
 test.afterAll(async () => {
+  release();
+  await front?.stop();
   await Promise.all([a?.stop(), b?.stop()]);
   await rm(dir, { recursive: true, force: true });
 });
@@ -166,7 +179,7 @@ test('save as archive: the browser downloads an OCI archive Berth opens, with it
 
 test('copy to another registry shows progress in the transfers list and lands the same digest', async ({ page, app: _app }) => {
   await addRegistry(page, a);
-  await addRegistry(page, b, 'mirror');
+  await addRegistry(page, { host: front.host } as RunningRegistry, 'mirror');
   await page.getByRole('link', { name: a.host }).or(page.getByText(a.host)).first().click();
   await openRepo(page, 'app');
   await page.getByRole('table', { name: 'Tags' }).getByRole('link', { name: '1.0', exact: true }).click();
@@ -177,17 +190,24 @@ test('copy to another registry shows progress in the transfers list and lands th
   await expect(dialog.getByTestId('copy-mode')).toContainText('only adds the tag');
   await expect(dialog.getByRole('button', { name: 'Add tag' })).toBeVisible();
   await expectAccessible(page, 'copy dialog', { include: 'dialog[open]' });
-  await dialog.getByLabel('Destination registry').selectOption({ label: `mirror (${b.host})` });
+  await dialog.getByLabel('Destination registry').selectOption({ label: `mirror (${front.host})` });
   await dialog.getByLabel('Repository').fill('mirror/app');
   await dialog.getByLabel('Tag').fill('2.0');
   await dialog.getByRole('button', { name: 'Copy', exact: true }).click();
   await expect(dialog).toBeHidden();
   const row = page.getByTestId('transfer-row').filter({ hasText: 'mirror/app:2.0' });
+  // In flight (the destination holds its uploads): a progress bar and Cancel.
+  await expect(row.getByRole('progressbar', { name: 'Progress of copy supply/app:1.0' })).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Cancel copy of supply/app:1.0' })).toBeVisible();
+  await expect(row.getByTestId('transfer-totals')).toContainText(/of \d/);
+  await expect(page.getByTestId('dock-counts')).toContainText('1 transfer running');
+  await shot(page, 'supply-05-copying');
+  release();
   await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 30_000 });
   await expect(row.getByTestId('transfer-done')).toContainText('transferred');
   await expect(row.getByTestId('transfer-done')).toContainText(app.image.digest);
   await expect(page.getByTestId('dock-counts')).toContainText('1 transfer done');
-  await shot(page, 'supply-05-copied');
+  await shot(page, 'supply-06-copied');
   const res = await fetch(`${b.url}/v2/mirror/app/manifests/2.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
   expect(res.headers.get('docker-content-digest')).toBe(app.image.digest);
   // Signatures and SBOMs came along (tag schema on the destination).
