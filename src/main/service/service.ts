@@ -5,6 +5,15 @@
  */
 import type { BerthApi, PageOptions } from '../../shared/api';
 import type { CleanupPlan, CleanupResult, CleanupRules } from '../../shared/cleanup-types';
+import type {
+  IndexSearchResult,
+  IndexStatus,
+  ReclaimEstimate,
+  ReclaimItem,
+  RegistryStorage,
+  RepositoryStorageDetail,
+  TagDigests,
+} from '../../shared/index-types';
 import { BerthError } from '../../shared/errors';
 import type {
   ArchiveInfo,
@@ -41,6 +50,7 @@ import type { ContentSource } from '../referrers/content';
 import { applyCleanupReferrers, planCleanupReferrers } from '../cleanup/referrers';
 import { deleteWithReferrers } from './supply';
 import { SupplyChainMethods } from './supply-methods';
+import { IndexService } from './index-service';
 
 /** Options of BerthService. */
 export interface BerthServiceOptions {
@@ -80,6 +90,8 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   readonly dataDir: string | null;
   /** Public keys that verify signatures (kept in memory when the service has no data folder). */
   protected readonly keys: KeyStore;
+  /** Registry indexes, their builds and figures (null without engines: memory-only services). */
+  private readonly index: IndexService | null;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
     super();
@@ -88,6 +100,14 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     this.dataDir = options.dataDir ?? null;
     this.keys = this.engines?.keys ?? KeyStore.memory();
     this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
+    this.index = this.engines
+      ? new IndexService({
+          store: this.engines.indexes,
+          events: this.events,
+          open: (id) => this.registries.client(id),
+          info: (id) => this.registries.list().find((r) => r.id === id),
+        })
+      : null;
     if (options.pushManager) this.attachPushManager(options.pushManager);
     // Spool and upload folders a crashed Berth left behind (never one still in use).
     void sweepStaleSpools().catch(() => undefined);
@@ -102,12 +122,14 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   }
 
   async updateRegistry(id: RegistryId, patch: RegistryPatch): Promise<RegistryInfo> {
+    await this.index?.forgetRegistry(id);
     const info = await this.registries.update(id, patch);
     this.cleanupReads.forget(id);
     return info;
   }
 
   async removeRegistry(id: RegistryId): Promise<void> {
+    await this.index?.forgetRegistry(id);
     await this.registries.remove(id);
     this.cleanupReads.forget(id);
   }
@@ -118,6 +140,10 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
 
   async checkRegistry(id: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
     return this.registries.check(id, signal);
+  }
+
+  async checkRegistryDraft(input: RegistryPatch, id?: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
+    return this.registries.checkDraft(input, id, signal);
   }
 
   async pinRepository(id: RegistryId, repository: string, signal?: AbortSignal): Promise<RegistryInfo> {
@@ -141,15 +167,21 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   }
 
   async listTags(id: RegistryId, repository: string, page?: PageOptions, signal?: AbortSignal): Promise<TagsPage> {
-    return registry.listTags(await this.client(id), repository, page, signal);
+    const result = await registry.listTags(await this.client(id), repository, page, signal);
+    this.index?.tagsListed(id, repository, page, result);
+    return result;
   }
 
   async getTagDetail(id: RegistryId, repository: string, tag: string, signal?: AbortSignal): Promise<TagDetail> {
-    return registry.getTagDetail(await this.client(id), repository, tag, signal);
+    const detail = await registry.getTagDetail(await this.client(id), repository, tag, signal);
+    this.index?.tagDetailRead(id, repository, detail);
+    return detail;
   }
 
   async getManifest(id: RegistryId, repository: string, reference: string, signal?: AbortSignal): Promise<ManifestSummary> {
-    return registry.getManifestSummary(await this.client(id), repository, reference, signal);
+    const summary = await registry.getManifestSummary(await this.client(id), repository, reference, signal);
+    this.index?.summaryRead(id, repository, summary);
+    return summary;
   }
 
   async planDelete(id: RegistryId, repository: string, reference: string, signal?: AbortSignal): Promise<DeletePlan> {
@@ -166,8 +198,11 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   ): Promise<DeleteResult> {
     const src = await this.source(id, repository, signal);
     this.cleanupReads.forget(id, repository);
-    if (options?.referrers?.length) return deleteWithReferrers(src, digest, confirmedTags, options.referrers);
-    return registry.deleteManifest(src.client, repository, digest, confirmedTags, signal);
+    const result = options?.referrers?.length
+      ? await deleteWithReferrers(src, digest, confirmedTags, options.referrers)
+      : await registry.deleteManifest(src.client, repository, digest, confirmedTags, signal);
+    await this.index?.forget(id, repository, [result.digest, ...(result.deletedReferrers ?? [])]);
+    return result;
   }
 
   async planCleanup(id: RegistryId, repository: string, rules: CleanupRules, signal?: AbortSignal): Promise<CleanupPlan> {
@@ -192,6 +227,10 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
         onProgress: (p) => this.events.emit('cleanup:progress', p),
       });
       const referrers = await applyCleanupReferrers(src, plan, result);
+      if (!result.dryRun) {
+        const gone = [...result.deleted.filter((d) => d.ok).map((d) => d.digest), ...(referrers?.deleted ?? [])];
+        await this.index?.forget(id, plan.repository, gone);
+      }
       return referrers ? { ...result, referrers } : result;
     } finally {
       // Even a dry run is a sign the user wants the registry as it is now for the next plan.
@@ -201,6 +240,38 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
 
   async runGarbageCollect(id: RegistryId, signal?: AbortSignal): Promise<{ ok: true; message: string }> {
     return cleanup.runHttpGarbageCollect(await this.client(id), signal);
+  }
+
+  async startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus> {
+    return this.indexes().start(id, options);
+  }
+
+  async cancelIndex(id: RegistryId): Promise<IndexStatus> {
+    return this.indexes().cancel(id);
+  }
+
+  async getIndexStatus(id: RegistryId): Promise<IndexStatus> {
+    return this.indexes().status(id);
+  }
+
+  async getTagDigests(id: RegistryId, repository: string): Promise<TagDigests> {
+    return this.indexes().tagDigests(id, repository);
+  }
+
+  async getStorage(id: RegistryId): Promise<RegistryStorage> {
+    return this.indexes().storage(id);
+  }
+
+  async getRepositoryStorage(id: RegistryId, repository: string): Promise<RepositoryStorageDetail> {
+    return this.indexes().repositoryStorage(id, repository);
+  }
+
+  async estimateReclaim(id: RegistryId, selection: ReclaimItem[], options?: { refresh?: boolean }, signal?: AbortSignal): Promise<ReclaimEstimate> {
+    return this.indexes().estimate(id, selection, options, signal);
+  }
+
+  async searchIndex(id: RegistryId, query: string, options?: { limit?: number }): Promise<IndexSearchResult> {
+    return this.indexes().search(id, query, options);
   }
 
   async inspectArchive(handle: FileHandle, signal?: AbortSignal): Promise<ArchiveInfo> {
@@ -257,11 +328,18 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     if (this.closed) return;
     this.closed = true;
     await this.transfers.close();
+    // Builds use the registry clients: stop them before the clients close.
+    await this.index?.close();
     await this.registries.close();
     await this.engines?.indexes.closeAll();
     const manager = this.pushManager ?? (await this.pushManagerLoading?.catch(() => null));
     await manager?.close();
     await this.files.releaseAll();
+  }
+
+  private indexes(): IndexService {
+    if (!this.index) throw new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it keeps no registry index. Build it with createService.');
+    return this.index;
   }
 
   protected async client(id: RegistryId): Promise<registry.RegistryClient> {
@@ -300,6 +378,7 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
       const registryId = this.pushRegistries.get(outcome.pushId);
       this.pushRegistries.delete(outcome.pushId);
       if (registryId) for (const p of outcome.pushed) this.cleanupReads.forget(registryId, p.repository);
+      if (registryId && outcome.pushed.length) this.index?.pushed(registryId, [...new Set(outcome.pushed.map((p) => p.repository))]);
       this.events.emit('push:done', outcome);
     });
   }
