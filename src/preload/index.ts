@@ -32,6 +32,10 @@ const api = {
     return result;
   },
   fileIntake: 'path',
+  // Main starts the drag only for a finished save it made for dragging (electron/save-dialog.ts).
+  dragOut(transferId: string): void {
+    ipcRenderer.send('berth:dragOut', transferId);
+  },
 } as BerthClient;
 
 contextBridge.exposeInMainWorld('berth', api);

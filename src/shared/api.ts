@@ -5,6 +5,8 @@
  */
 import type { CleanupPlan, CleanupProgress, CleanupResult, CleanupRules } from './cleanup-types';
 import type { Result } from './errors';
+import type { KeyScope, ReferrerDeleteSummary, SavedKey, SupplyChain } from './supply-chain-types';
+import type { CopyRequest, SaveRequest, TransferId, TransferSummary } from './transfer-types';
 import type {
   IndexRepositoryEvent,
   IndexSearchResult,
@@ -83,6 +85,8 @@ export interface BerthApi {
     repository: string,
     digest: string,
     confirmedTags: string[],
+    /** The referrers the user saw (planReferrerDelete) and wants deleted with it, by digest; absent: none. */
+    options?: { referrers?: string[] },
   ): Promise<DeleteResult>;
   inspectArchive(handle: FileHandle): Promise<ArchiveInfo>;
   releaseFile(handle: FileHandle): Promise<void>;
@@ -98,6 +102,25 @@ export interface BerthApi {
   applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }): Promise<CleanupResult>;
   /** `POST /v2/_gc` where the registry offers it; UNSUPPORTED naming the `garbage-collect` command otherwise. */
   runGarbageCollect(id: RegistryId): Promise<{ ok: true; message: string }>;
+  /** Signatures, attestations and SBOMs of the image `digest`, checked with the saved keys that apply. */
+  getSupplyChain(id: RegistryId, repository: string, digest: string): Promise<SupplyChain>;
+  /** The referrers (and their tags) a delete of `digest` would leave without a subject. */
+  planReferrerDelete(id: RegistryId, repository: string, digest: string): Promise<ReferrerDeleteSummary>;
+  /** Public keys saved to verify signatures (the data folder's signing-keys.json). */
+  listSigningKeys(): Promise<SavedKey[]>;
+  /** Saves a PEM public key (ECDSA P-256 or Ed25519) for a registry or one repository; private keys are refused. */
+  addSigningKey(scope: KeyScope, name: string, pem: string): Promise<SavedKey>;
+  removeSigningKey(keyId: string): Promise<void>;
+  /**
+   * Saves a tag to an archive. Electron asks where (a native save dialog; null when the user
+   * cancels it); the web shell prepares a one-time download. Emits `transfer:progress`.
+   */
+  startSave(request: SaveRequest): Promise<TransferId | null>;
+  /** Copies a tag to another repository or registry (into the same repository: adds a tag). Emits `transfer:progress`. */
+  startCopy(request: CopyRequest): Promise<TransferId>;
+  cancelTransfer(transferId: TransferId): Promise<void>;
+  /** Saves and copies of this session. */
+  listTransfers(): Promise<TransferSummary[]>;
   /** Builds (or resumes) the registry's index in the background; emits `index:progress`. `restart` begins a new build. */
   startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus>;
   /** Stops a running index build; it resumes where it stopped when started again. */
@@ -144,6 +167,15 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   planCleanup: true,
   applyCleanup: true,
   runGarbageCollect: true,
+  getSupplyChain: true,
+  planReferrerDelete: true,
+  listSigningKeys: true,
+  addSigningKey: true,
+  removeSigningKey: true,
+  startSave: true,
+  startCopy: true,
+  cancelTransfer: true,
+  listTransfers: true,
   startIndex: true,
   cancelIndex: true,
   getIndexStatus: true,
@@ -161,6 +193,8 @@ export interface BerthEvents {
   'push:done': PushOutcome;
   /** Planning (tags read) or applying (digests done) a cleanup. */
   'cleanup:progress': CleanupProgress;
+  /** A save or a copy moved on (or finished: `progress.phase` done, failed or cancelled). */
+  'transfer:progress': TransferSummary;
   /** An index build's status, on every progress report and when it ends. */
   'index:progress': IndexStatus;
   /** A repository was read into the index (refresh or build): figures and tag digests for it changed. */
@@ -171,6 +205,7 @@ const EVENT_TABLE: Record<EventName, true> = {
   'push:progress': true,
   'push:done': true,
   'cleanup:progress': true,
+  'transfer:progress': true,
   'index:progress': true,
   'index:repository': true,
 };
@@ -199,6 +234,11 @@ export type BerthClient = { [K in ApiMethod]: Promised<BerthApi[K]> } & {
    * `upload` of its bytes to the host. The renderer never learns which shell runs it.
    */
   readonly fileIntake: 'path' | 'upload';
+  /**
+   * Desktop app only: starts dragging a finished save's file out of the window
+   * (`webContents.startDrag`). Absent in a browser, which cannot drag a file it does not have.
+   */
+  dragOut?(transferId: TransferId): void;
 };
 
 /** IPC channel names (Electron) and URL paths (web) derived from one place. */

@@ -3,6 +3,7 @@
  * they cross IPC, HTTP and the CLI's --json unchanged.
  */
 import type { WireError } from './errors';
+import type { ReferrerDeleteSummary } from './supply-chain-types';
 
 /**
  * Which tags a cleanup deletes. A tag is a **candidate** when it passes every delete filter that
@@ -78,6 +79,12 @@ export interface CleanupPlan {
   keptCount: number;
   deleteCount: number;
   protectedCount: number;
+  /**
+   * Signatures, attestations and SBOMs of the deleted images (and of the children they leave
+   * untagged), deleted with them so none is left without its subject; their bytes are in
+   * `freedBytes`. Their tags (`sha256-….sig` …) are never rows of `tags`: rules do not apply to them.
+   */
+  referrers?: ReferrerDeleteSummary;
 }
 
 /** Outcome for one digest of a cleanup. */
@@ -99,6 +106,8 @@ export interface CleanupResult {
   /** Why the run stopped early (UNSUPPORTED: delete disabled; CANCELLED), or null when it ran through. */
   stopped: WireError | null;
   dryRun: boolean;
+  /** Referrers deleted (or, in a dry run, that would be) with their subjects, by digest; `error` when that step failed. */
+  referrers?: { deleted: string[]; error: WireError | null };
 }
 
 /** Progress of planning (tags read) or applying (digests deleted). */

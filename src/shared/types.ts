@@ -148,6 +148,8 @@ export interface DeleteResult {
   repository: string;
   digest: string;
   deletedTags: string[];
+  /** Referrers (signatures, attestations, SBOMs, fallback indexes) deleted with it, by digest. */
+  deletedReferrers?: string[];
 }
 
 // ---- archives and pushes (issue: push engine; screens: push & cleanup) ----

@@ -7,7 +7,7 @@ import { type ArchiveContents, isObject, readJson, resolveEntry } from './conten
 import { foreignLayer, loadConfig, storedLayer } from './image-config';
 import { type FoundManifest, walkIndex } from './oci-format';
 import { digestFromName, normalizeEntryName } from './paths';
-import type { ArchiveImageEntry, ArchiveLayer } from './types';
+import type { ArchiveImageEntry, ArchiveLayer, ArchiveLayout } from './types';
 
 type Image = Omit<ArchiveImageEntry, 'index'>;
 
@@ -28,14 +28,14 @@ function mediaTypeFrom(m: FoundManifest | undefined, count: number, i: number, d
 }
 
 /** Images of a docker-save archive (legacy, or Docker 25+ with an OCI layout beside manifest.json). */
-export async function readDockerImages(contents: ArchiveContents): Promise<{ format: 'docker-legacy' | 'docker-oci'; images: Image[] }> {
+export async function readDockerImages(contents: ArchiveContents, layout?: ArchiveLayout): Promise<{ format: 'docker-legacy' | 'docker-oci'; images: Image[] }> {
   const manifest = await readJson(contents, 'manifest.json', 'manifest.json');
   if (!Array.isArray(manifest)) throw contents.errors.badJson('manifest.json', 'it must be a list of images');
   const ociLayout = resolveEntry(contents, 'index.json') !== undefined;
   const byConfig = new Map<string, FoundManifest>();
   const attestationConfigs = new Set<string>();
   if (ociLayout) {
-    for (const m of await walkIndex(contents, true)) {
+    for (const m of await walkIndex(contents, true, layout)) {
       const cfg = m.json.config?.digest;
       if (typeof cfg !== 'string') continue;
       if (m.attestation) attestationConfigs.add(cfg);
@@ -85,6 +85,8 @@ export async function readDockerImages(contents: ArchiveContents): Promise<{ for
       platform: config.platform ?? oci?.platform ?? null,
       created: config.created,
       layers,
+      manifestDigest: oci?.digest ?? null,
+      indexDigest: oci?.index ?? null,
     };
     seen.set(config.digest, image);
     images.push(image);

@@ -10,18 +10,19 @@ import { openBlobStream } from './blob-stream';
 import { type ArchiveContents, resolveEntry } from './contents';
 import { readDockerImages } from './docker-format';
 import { spoolGzipTar } from './gzip-spool';
-import { readOciImages } from './oci-format';
+import { newLayout, readOciImages } from './oci-format';
 import { indexPlainTar, readFully } from './tar-index';
-import type { ArchiveImageEntry, OpenArchiveOptions, OpenedArchive } from './types';
+import type { ArchiveImageEntry, ArchiveLayout, OpenArchiveOptions, OpenedArchive } from './types';
 
-async function readImages(contents: ArchiveContents): Promise<{ format: OpenedArchive['format']; images: ArchiveImageEntry[] }> {
+async function readImages(contents: ArchiveContents): Promise<{ format: OpenedArchive['format']; images: ArchiveImageEntry[]; layout: ArchiveLayout | null }> {
   let found: { format: OpenedArchive['format']; images: Omit<ArchiveImageEntry, 'index'>[] };
-  if (resolveEntry(contents, 'manifest.json')) found = await readDockerImages(contents);
-  else if (resolveEntry(contents, 'index.json')) found = { format: 'oci', images: await readOciImages(contents) };
+  const layout = resolveEntry(contents, 'index.json') ? newLayout(contents) : null;
+  if (resolveEntry(contents, 'manifest.json')) found = await readDockerImages(contents, layout ?? undefined);
+  else if (layout) found = { format: 'oci', images: await readOciImages(contents, layout) };
   else if (!contents.complete) throw contents.errors.truncated('it ends before its manifest.json or index.json (the end-of-archive marker is missing)');
   else throw contents.errors.noManifest();
   if (found.images.length === 0) throw contents.errors.noImages();
-  return { format: found.format, images: found.images.map((img, index) => ({ index, ...img })) };
+  return { format: found.format, images: found.images.map((img, index) => ({ index, ...img })), layout };
 }
 
 function checkMagic(head: Buffer, errors: ArchiveErrors): void {
@@ -65,13 +66,14 @@ export async function openArchive(path: string, opts: OpenArchiveOptions = {}): 
       const { contents, dir } = await spoolGzipTar(path, size, errors, { tempRoot: opts.tempDir, signal, keepFree: opts.keepFree });
       const close = () => rm(dir, { recursive: true, force: true });
       try {
-        const { format, images } = await readImages(contents);
+        const { format, images, layout } = await readImages(contents);
         if (signal?.aborted) throw errors.cancelled();
         return {
           path,
           format,
           compressed: true,
           images,
+          layout,
           openBlob: (source, sig) => openBlobStream(path, contents.entries, errors, source, sig),
           close,
         };
@@ -95,13 +97,14 @@ export async function openArchive(path: string, opts: OpenArchiveOptions = {}): 
         return buf;
       },
     };
-    const { format, images } = await readImages(contents);
+    const { format, images, layout } = await readImages(contents);
     if (signal?.aborted) throw errors.cancelled();
     return {
       path,
       format,
       compressed: false,
       images,
+      layout,
       openBlob: (source, sig) => openBlobStream(path, null, errors, source, sig),
       close: async () => {},
     };

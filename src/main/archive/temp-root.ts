@@ -1,6 +1,6 @@
 /**
  * Berth's own temp folders: one root per user inside the OS temp folder, and in it one folder per
- * spool (unpacked .tar.gz layers), upload (web shell) or worker, named `berth-<kind>-<pid>-XXXXXX`.
+ * spool (unpacked .tar.gz layers), upload (web shell), worker or save (an archive waiting for its download), named `berth-<kind>-<pid>-XXXXXX`.
  * The name says whose it is, so a start-up sweep can remove what a crashed Berth left behind
  * without touching anything it did not create or anything still in use.
  */
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Kinds of folder Berth makes under its temp root. */
-export type SpoolKind = 'archive' | 'upload' | 'worker';
+export type SpoolKind = 'archive' | 'upload' | 'worker' | 'save';
 
-const OWN_NAME = /^berth-(?:archive|upload|worker)-(\d+)-[A-Za-z0-9]{6}$/;
+const OWN_NAME = /^berth-(?:archive|upload|worker|save)-(\d+)-[A-Za-z0-9]{6}$/;
 /** When this process started: anything Berth made before then is not this process's. */
 const PROCESS_START = Date.now() - process.uptime() * 1000;
 

@@ -44,6 +44,28 @@ export interface ArchiveImageEntry {
   platform: Platform | null;
   created: string | null;
   layers: ArchiveLayer[];
+  /** The OCI layout manifest it was read from (its bytes in `OpenedArchive.layout`); absent for legacy archives. */
+  manifestDigest?: string | null;
+  /** The layout index it was reached through (a multi-platform tag), null when index.json names the image itself. */
+  indexDigest?: string | null;
+}
+
+/** A manifest as the archive's OCI layout stores it: the exact bytes that give its digest. */
+export interface StoredManifest {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, fields checked where used
+  json: any;
+}
+
+/** What an archive's OCI layout holds besides images: every manifest read, the indexes, blobs by digest. */
+export interface ArchiveLayout {
+  manifests: Map<string, StoredManifest>;
+  /** Every index reached from index.json, with the tags index.json gives it and its children's digests. */
+  indexes: { digest: string; tags: string[]; children: string[] }[];
+  /** Where a blob of the layout is, by digest; null when the archive does not hold it. */
+  blob(digest: string): BlobSource | null;
 }
 
 /** An opened archive: the images it holds plus a way to stream any blob of it. */
@@ -53,6 +75,8 @@ export interface OpenedArchive {
   /** The whole archive was gzip-compressed (its entries were spooled to a temp dir). */
   compressed: boolean;
   images: ArchiveImageEntry[];
+  /** The OCI layout's manifests (Docker 25+ and OCI archives); null for legacy docker save archives. */
+  layout: ArchiveLayout | null;
   /** Stream of the stored bytes of one blob (positioned read of the plain tar, or the spooled copy). */
   openBlob(source: BlobSource, signal?: AbortSignal): Readable;
   /** Removes spooled temp files. */

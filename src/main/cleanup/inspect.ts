@@ -35,6 +35,8 @@ export interface ManifestNode {
 export interface RepositoryGraph {
   rows: CleanupInputRow[];
   nodes: Map<string, ManifestNode>;
+  /** The referrers tag schema's tags (`sha256-<hex>[.sig|.att|.sbom]`): not rows, rules never see them. */
+  referrerTags?: string[];
 }
 
 /** Errors that mean "this content is missing or unreadable", as opposed to "the registry is unreachable". */

@@ -6,6 +6,7 @@ import type { CleanupDigest, CleanupPlan, CleanupProgress, CleanupRules, Cleanup
 import { BerthError } from '../../shared/errors';
 import { compareNatural } from '../../shared/natural-order';
 import { listAllTags, type RegistryClient } from '../registry';
+import { parseReferrerTag } from '../registry/referrers';
 import { freedSpace } from './freed';
 import { readRepository, type RepositoryGraph } from './inspect';
 import { evaluateRules, validateRules } from './rules';
@@ -86,11 +87,15 @@ async function readAll(client: RegistryClient, repository: string, opts: PlanOpt
     if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') tags = [];
     else throw err;
   }
+  // Signature, attestation and SBOM tags go with their subjects (cleanup/referrers.ts), never by the rules.
+  const referrerTags = tags.filter((t) => parseReferrerTag(t) !== null);
+  tags = tags.filter((t) => parseReferrerTag(t) === null);
   let done = 0;
   const total = tags.length;
   opts.onProgress?.({ repository, done, total, current: null });
-  return readRepository(client, repository, tags, {
+  const graph = await readRepository(client, repository, tags, {
     signal,
     onTag: (tag) => opts.onProgress?.({ repository, done: ++done, total, current: tag }),
   });
+  return { ...graph, referrerTags };
 }

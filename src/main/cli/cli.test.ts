@@ -101,6 +101,19 @@ describe('berth ls / tags / inspect', () => {
     }
     expect((await run(['--help'])).out).toContain('berth rm');
   });
+
+  it('berth save and berth cp: in the help, usage errors exit 2', async () => {
+    const help = (await run(['--help'])).out;
+    expect(help).toContain('berth save REGISTRY/REPO[:TAG] FILE');
+    expect(help).toContain('berth cp SRC DST');
+    expect(help).toContain('--with-referrers');
+    expect((await run(['save', '--help'])).out).toMatch(/^usage: berth save .*--all-platforms.*--format docker\|oci/);
+    for (const argv of [['save', `${reg.host}/team/web:1.0`], ['save', `${reg.host}/team/web:1.0`, 'x.tar', '--format', 'zip'], ['save', `${reg.host}/team/web`, 'x.tar', '--platform', 'linux'], ['cp', `${reg.host}/team/web:1.0`], ['cp', `${reg.host}/team/web:1.0`, `${reg.host}/x@sha256:${'a'.repeat(64)}`], ['save', `${reg.host}/team/web:1.0`, 'x.tar', '--all-platforms', '--platform', 'linux/amd64']]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(/^usage error: /);
+    }
+  });
 });
 
 describe('berth rm', () => {

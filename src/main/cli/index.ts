@@ -17,8 +17,18 @@ Usage:
   berth tags REGISTRY/REPO                 list tags
   berth inspect REGISTRY/REPO[:TAG|@DIGEST]  show a manifest (image or index)
   berth rm REGISTRY/REPO:TAG|@DIGEST [--yes] delete by digest (shows the tags it takes along)
+  berth save REGISTRY/REPO[:TAG] FILE      save a tag to a tarball (see berth save --help)
+  berth cp SRC DST                         copy a tag to another repository or registry (see berth cp --help)
 
-Options of ls, tags, inspect, rm:
+Options of save and cp:
+  --platform OS/ARCH[/VARIANT]  that platform of a multi-platform tag (repeat for several);
+                                default: this machine's platform
+  --all-platforms               every platform (the index as it is)
+  --with-referrers              signatures, attestations and SBOMs too
+  --format docker|oci           save: docker load-compatible (default) or an OCI image layout
+  --force                       save: replace FILE if it exists
+
+Options of ls, tags, inspect, rm, save, cp:
   --json          machine-readable output
   --insecure      allow plain http / unverified TLS to a non-loopback registry
   --ca-file FILE  trust this CA certificate (PEM) for the registry
@@ -65,6 +75,16 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       case 'rm':
         if (wantsHelp(rest)) return help(io, 'berth rm REGISTRY/REPO:TAG|@DIGEST [--yes] [--json] [--insecure] [--ca-file FILE]');
         return await (await import('./commands/rm')).runRm(rest, io);
+      case 'save': {
+        const transfer = await import('./commands/transfer');
+        if (wantsHelp(rest)) return help(io, transfer.SAVE_USAGE);
+        return await transfer.runSave(rest, io);
+      }
+      case 'cp': {
+        const transfer = await import('./commands/transfer');
+        if (wantsHelp(rest)) return help(io, transfer.CP_USAGE);
+        return await transfer.runCp(rest, io);
+      }
       default:
         throw new UsageError(`unknown command "${command}"; run berth --help`);
     }

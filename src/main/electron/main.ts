@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, session } from 'electron';
 import { createService } from '../service/create-service';
 import type { BerthService } from '../service/service';
 import { registerIpc } from './ipc';
+import { nativeSaveDestination, registerDragOut } from './save-dialog';
 import { keychainCodec } from './keychain';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { APP_ENTRY_URL, devRendererUrl, hardenContents, hardenSession, originOf } from './security';
@@ -50,6 +51,8 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(service, DEV_URL ? originOf(DEV_URL) : null);
+    service.useSaveDestination(nativeSaveDestination(), { asks: true });
+    registerDragOut(service, DEV_URL ? originOf(DEV_URL) : null);
     open();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) open();

@@ -14,8 +14,11 @@ export const BLOB_CONCURRENCY = 3;
 /** Per repository, what each blob (by progress key) became there. */
 export type PushedBlobs = Map<string, Map<string, PushedBlob>>;
 
-/** Pushes the config and layer blobs of every target; the first failure cancels the rest (`abort`) and is thrown. */
-export async function pushBlobs(ctx: PushContext, targets: PushTarget[], plans: Map<number, ImagePlan>, abort: () => void): Promise<PushedBlobs> {
+/**
+ * Pushes the config and layer blobs of every target (and `extra` ones: blobs of index children
+ * that are no images); the first failure cancels the rest (`abort`) and is thrown.
+ */
+export async function pushBlobs(ctx: PushContext, targets: PushTarget[], plans: Map<number, ImagePlan>, abort: () => void, extra: (repository: string) => BlobJob[] = () => []): Promise<PushedBlobs> {
   const results: PushedBlobs = new Map();
   for (const repository of new Set(targets.map((t) => t.repository))) {
     const jobs = new Map<string, BlobJob>();
@@ -24,6 +27,7 @@ export async function pushBlobs(ctx: PushContext, targets: PushTarget[], plans: 
       jobs.set(plan.config.key, plan.config);
       for (const l of plan.layers) if (l.kind === 'blob') jobs.set(l.job.key, l.job);
     }
+    for (const j of extra(repository)) jobs.set(j.key, j);
     const got = new Map<string, PushedBlob>();
     results.set(repository, got);
     // Big blobs first keeps the CPU busy while small ones slip through. All start in parallel:

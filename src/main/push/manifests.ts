@@ -13,6 +13,7 @@ import type { PushContext } from './blob-push';
 import type { PushedBlobs } from './blobs';
 import type { ImagePlan } from './plan';
 import type { PushTarget } from './targets';
+import { storedMediaType, type VerbatimIndex } from './verbatim';
 
 /** Docker schema 2 only when every layer is gzip; any uncompressed or zstd layer needs OCI. */
 export function chooseManifestFormat(encodings: LayerEncoding[]): ManifestFormat {
@@ -57,20 +58,71 @@ function foreignRefused(err: BerthError, foreign: ImagePlan['layers']): BerthErr
   );
 }
 
+/** The archive's own manifest when the blobs pushed are exactly the ones it names, else null. */
+function storedIfPushed(plan: ImagePlan, got: Map<string, { digest: string; size: number }>): ManifestBytes | null {
+  const stored = plan.stored;
+  if (!stored || got.get(plan.config.key)?.digest !== stored.json.config.digest) return null;
+  const wanted: unknown[] = stored.json.layers;
+  const same = plan.layers.every((l, i) => (wanted[i] as { digest?: string }).digest === (l.kind === 'foreign' ? l.descriptor.digest : got.get(l.job.key)?.digest));
+  return same ? { mediaType: storedMediaType(stored), bytes: stored.bytes, digest: stored.digest } : null;
+}
+
+/** The manifest Berth PUTs for a planned image: the archive's own when it fits, else one built for the blobs pushed. */
+export function manifestFor(plan: ImagePlan, got: Map<string, { digest: string; size: number }>): ManifestBytes {
+  return storedIfPushed(plan, got) ?? buildManifest(plan.format, got.get(plan.config.key)!, layerDescriptors(plan, got));
+}
+
 /** PUTs each target's manifest under each of its tags (the client's retry interceptor retries them); returns what was tagged. */
-export async function pushManifests(ctx: PushContext, targets: PushTarget[], plans: Map<number, ImagePlan>, blobs: PushedBlobs): Promise<PushedTag[]> {
+export async function pushManifests(ctx: PushContext, targets: PushTarget[], plans: Map<number, ImagePlan>, blobs: PushedBlobs, indexes: VerbatimIndex[] = []): Promise<PushedTag[]> {
   const pushed: PushedTag[] = [];
   for (const t of targets) {
     const plan = plans.get(t.imageIndex)!;
     const got = blobs.get(t.repository)!;
-    const manifest = buildManifest(plan.format, got.get(plan.config.key)!, layerDescriptors(plan, got));
+    const manifest = manifestFor(plan, got);
     const foreign = plan.layers.filter((l) => l.kind === 'foreign');
+    if (t.index) {
+      // A platform of an index pushed as it is: by digest, under the index's tags below.
+      if (manifest.digest !== plan.stored?.digest) throw notAsStored(t.index);
+      await putManifest(ctx.client, t.repository, manifest.digest, manifest, { signal: ctx.signal });
+      continue;
+    }
     for (const tag of t.tags) {
       if (ctx.signal.aborted) throw cancelled();
       await putManifest(ctx.client, t.repository, tag, manifest, { signal: ctx.signal }).catch((err: unknown) => {
         throw foreign.length && err instanceof BerthError && /^MANIFEST_|UNEXPECTED_RESPONSE|SERVER_ERROR/.test(err.code) ? foreignRefused(err, foreign) : err;
       });
       pushed.push({ repository: t.repository, tag, digest: manifest.digest });
+    }
+  }
+  return [...pushed, ...(await pushIndexes(ctx, targets, indexes))];
+}
+
+function notAsStored(index: string): BerthError {
+  return new BerthError('INTERNAL', `A platform of the archive's index ${index} would not be pushed as the archive stores it. Nothing was tagged; please report this as a bug.`);
+}
+
+/** Each index target: its other children by digest, then the index itself under every tag. */
+async function pushIndexes(ctx: PushContext, targets: PushTarget[], indexes: VerbatimIndex[]): Promise<PushedTag[]> {
+  const pushed: PushedTag[] = [];
+  const units = new Map<string, { repository: string; index: VerbatimIndex; tags: Set<string> }>();
+  for (const t of targets) {
+    const index = t.index ? indexes.find((i) => i.digest === t.index) : undefined;
+    if (!index) continue;
+    const key = `${t.repository}\0${index.digest}`;
+    const unit = units.get(key) ?? { repository: t.repository, index, tags: new Set<string>() };
+    for (const tag of t.tags) unit.tags.add(tag);
+    units.set(key, unit);
+  }
+  for (const { repository, index, tags } of units.values()) {
+    for (const m of index.others) {
+      if (ctx.signal.aborted) throw cancelled();
+      await putManifest(ctx.client, repository, m.digest, { mediaType: storedMediaType(m), bytes: m.bytes, digest: m.digest }, { signal: ctx.signal });
+    }
+    const bytes = { mediaType: storedMediaType(index.manifest), bytes: index.manifest.bytes, digest: index.digest };
+    for (const tag of tags) {
+      if (ctx.signal.aborted) throw cancelled();
+      await putManifest(ctx.client, repository, tag, bytes, { signal: ctx.signal });
+      pushed.push({ repository, tag, digest: index.digest });
     }
   }
   return pushed;

@@ -5,13 +5,14 @@
  */
 import { BerthError } from '../../shared/errors';
 import type { Compression, Descriptor } from '../../shared/types';
-import type { ArchiveImageEntry, OpenedArchive } from '../archive/types';
+import type { ArchiveImageEntry, OpenedArchive, StoredManifest } from '../archive/types';
 import { encodingOfMediaType, type LayerEncoding, type ManifestFormat } from '../registry/media-types';
 import type { BlobJob } from './blob-push';
 import type { PushCache } from './cache';
 import { chooseManifestFormat } from './manifests';
 import type { ProgressTracker } from './progress';
 import type { PushTarget } from './targets';
+import { storedManifestOf } from './verbatim';
 
 /** One layer's slot in the manifest: a blob to push, or a foreign descriptor kept as is. */
 export type LayerPlan = { kind: 'blob'; job: BlobJob } | { kind: 'foreign'; descriptor: Descriptor; encoding: LayerEncoding };
@@ -22,6 +23,8 @@ export interface ImagePlan {
   format: ManifestFormat;
   config: BlobJob;
   layers: LayerPlan[];
+  /** The archive's own manifest, PUT as it is when the pushed blobs match it (every blob travels as stored). */
+  stored: StoredManifest | null;
 }
 
 /** Plans one image; `compression` applies to layers stored uncompressed, others travel as stored. */
@@ -83,7 +86,7 @@ export function planImage(archive: OpenedArchive, image: ArchiveImageEntry, comp
     },
     cacheKey: null,
   };
-  return { image, format, config, layers };
+  return { image, format, config, layers, stored: storedManifestOf(archive, image, compression) };
 }
 
 /** Plans each image the targets name (once, however many targets share it) and announces its blobs to progress. */

@@ -26,12 +26,13 @@ afterAll(async () => {
 
 const layers = [{ files: { 'etc/os-release': 'ID=berth\n' } }, { sizeBytes: 300 * 1024 }, { sizeBytes: 10 * 1024 * 1024 }];
 
-type Case = { name: string; opts: Omit<BuildArchiveOptions, 'images'>; manifestType: string; compression?: 'gzip' | 'none' };
+/** `keepsDigest`: every blob travels as stored, so the archive's own manifest is pushed as it is. */
+type Case = { name: string; opts: Omit<BuildArchiveOptions, 'images'>; manifestType: string; compression?: 'gzip' | 'none'; keepsDigest?: true };
 const cases: Case[] = [
   { name: 'docker-legacy', opts: { layout: 'docker-legacy' }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
   { name: 'docker-legacy-symlinks-manifest-at-end', opts: { layout: 'docker-legacy', symlinkLayers: true, manifestAtEnd: true }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
   { name: 'docker-oci', opts: { layout: 'docker-oci' }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
-  { name: 'containerd-store', opts: { layout: 'docker-oci', containerdStore: true }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
+  { name: 'containerd-store', opts: { layout: 'docker-oci', containerdStore: true }, manifestType: 'application/vnd.oci.image.manifest.v1+json', keepsDigest: true },
   { name: 'oci', opts: { layout: 'oci' }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
   { name: 'oci-nested-index', opts: { layout: 'oci', nestedIndex: true }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
   { name: 'gzip-whole', opts: { layout: 'docker-legacy', gzipWhole: true }, manifestType: 'application/vnd.docker.distribution.manifest.v2+json' },
@@ -50,6 +51,7 @@ describe('runPush round-trips every archive layout', () => {
       const stored = await readBack(reg, repo, '1');
       expect(stored.mediaType).toBe(c.manifestType);
       expect(stored.digest).toBe(out.pushed[0].digest);
+      if (c.keepsDigest) expect(stored.digest).toBe(built.images[0].manifestDigest);
       expect(stored.manifest.config.digest).toBe(built.images[0].configDigest);
       expect(stored.config.rootfs.diff_ids).toEqual(built.images[0].diffIds);
       expect(stored.diffIds).toEqual(built.images[0].diffIds);

@@ -25,6 +25,7 @@ import type { GzipEngine } from './parallel-gzip';
 import { planPush } from './plan';
 import { ProgressTracker } from './progress';
 import { parseTarget, resolveTargets } from './targets';
+import { otherBlobJobs, verbatimIndexes } from './verbatim';
 
 /** What to push where; the service fills it from a PushRequest and a registry profile. */
 export interface PushJobInput {
@@ -86,7 +87,9 @@ export async function runPush(
     client = new RegistryClient(job.registry, { interceptors: [piecesInterceptor(), retryInterceptor(policy)] });
     const warm = warmUp(client, job, uploads.signal);
     archive = await openArchive(job.archivePath, { signal: uploads.signal, displayName: job.fileName });
-    const targets = resolveTargets(archive.images, job.request, job.registry.host);
+    const indexes = verbatimIndexes(archive, compression);
+    const targets = resolveTargets(archive.images, job.request, job.registry.host, indexes);
+    const pushedIndexes = indexes.filter((i) => targets.some((t) => t.index === i.digest));
     cache = await PushCache.open(job.cacheDir);
     await warm;
     const ctx: PushContext = {
@@ -102,10 +105,13 @@ export async function runPush(
       policy,
     };
     const plans = planPush(archive, targets, compression, cache, tracker, uploads.signal);
+    // Blobs of the pushed indexes' other children (buildx attestations), per repository they go to.
+    const othersFor = (repository: string) => otherBlobJobs(archive!, pushedIndexes.filter((i) => targets.some((t) => t.repository === repository && t.index === i.digest)), uploads.signal);
+    for (const j of otherBlobJobs(archive, pushedIndexes, uploads.signal)) tracker.addLayer(j.key, j.sourceSize);
     tracker.setPhase('blobs');
-    const blobs = await pushBlobs(ctx, targets, plans, () => uploads.abort());
+    const blobs = await pushBlobs(ctx, targets, plans, () => uploads.abort(), othersFor);
     tracker.setPhase('manifest');
-    pushed = await pushManifests(ctx, targets, plans, blobs);
+    pushed = await pushManifests(ctx, targets, plans, blobs, pushedIndexes);
     await cache.save().catch(() => undefined);
     tracker.finish('done');
     return outcome();

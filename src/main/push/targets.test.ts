@@ -50,3 +50,29 @@ describe('resolveTargets', () => {
     expect(() => resolveTargets([], {}, H)).toThrow(expect.objectContaining({ code: 'ARCHIVE_EMPTY' }));
   });
 });
+
+describe('resolveTargets with an index pushed as it is', () => {
+  const platforms = [
+    { index: 0, tags: ['m:2'] },
+    { index: 1, tags: ['m:2'] },
+    { index: 2, tags: ['other:1'] },
+  ];
+  const unit = { digest: 'sha256:' + 'e'.repeat(64), images: [0, 1] };
+  it('two platforms of one index share its tag: both go, marked with the index', () => {
+    expect(resolveTargets(platforms, { useOriginalTags: true }, H, [unit])).toEqual([
+      { imageIndex: 0, repository: 'm', tags: ['2'], index: unit.digest },
+      { imageIndex: 1, repository: 'm', tags: ['2'], index: unit.digest },
+      { imageIndex: 2, repository: 'other', tags: ['1'] },
+    ]);
+    // Without the index they are two images claiming one tag, as before.
+    expect(() => resolveTargets(platforms, { useOriginalTags: true }, H)).toThrow(/both claim m:2/);
+  });
+  it('an explicit target of the first image takes the whole index; naming an image takes that image alone', () => {
+    expect(resolveTargets(platforms, { target: 'x:1' }, H, [unit])).toEqual([
+      { imageIndex: 0, repository: 'x', tags: ['1'], index: unit.digest },
+      { imageIndex: 1, repository: 'x', tags: ['1'], index: unit.digest },
+    ]);
+    expect(resolveTargets(platforms, { target: 'x:1', image: 1 }, H, [unit])).toEqual([{ imageIndex: 1, repository: 'x', tags: ['1'] }]);
+    expect(resolveTargets(platforms, {}, H, [unit]).map((t) => t.imageIndex)).toEqual([0, 1]);
+  });
+});

@@ -11,6 +11,14 @@ export interface PushTarget {
   imageIndex: number;
   repository: string;
   tags: string[];
+  /** A platform of this archive index, pushed as it is: the image by digest, the index under `tags`. */
+  index?: string;
+}
+
+/** An archive index that can be pushed as it is (push/verbatim.ts), and its images. */
+export interface IndexUnit {
+  digest: string;
+  images: number[];
 }
 
 /** The minimum the resolver needs to know of an archive's images. */
@@ -59,21 +67,24 @@ export function parseTarget(target: string, registryHost: string): { repository:
 }
 
 /** Adds `tag` to the target of (image, repository), keeping first-seen order and no duplicates. */
-function addTarget(out: PushTarget[], imageIndex: number, repository: string, tag: string): void {
+function addTarget(out: PushTarget[], imageIndex: number, repository: string, tag: string, index?: string): void {
   const found = out.find((t) => t.imageIndex === imageIndex && t.repository === repository);
-  if (!found) out.push({ imageIndex, repository, tags: [tag] });
+  if (!found) out.push({ imageIndex, repository, tags: [tag], ...(index ? { index } : {}) });
   else if (!found.tags.includes(tag)) found.tags.push(tag);
 }
 
 /**
  * Resolves a push request against the archive's images: an explicit target takes the chosen
  * image (default 0); otherwise the chosen image's own tags, or every image's with
- * `useOriginalTags` and no `image`. The same repository:tag claimed by two images is refused.
+ * `useOriginalTags` and no `image`. The same repository:tag claimed by two images is refused,
+ * unless both are platforms of one of `indexes` (a multi-platform tag pushed as it is); without
+ * an `image`, an explicit target of an image of such an index takes the whole index.
  */
 export function resolveTargets(
   images: TaggedImage[],
   request: Pick<PushRequest, 'image' | 'target' | 'useOriginalTags'>,
   registryHost: string,
+  indexes: IndexUnit[] = [],
 ): PushTarget[] {
   if (images.length === 0) throw new BerthError('ARCHIVE_EMPTY', 'The archive holds no image. Save an image into it (docker save IMAGE -o FILE) and try again.');
   const pick = (i: number): TaggedImage => {
@@ -87,10 +98,19 @@ export function resolveTargets(
   if (request.target !== undefined && request.target !== null && request.target !== '') {
     const img = pick(request.image ?? 0);
     const { repository, tag } = parseTarget(request.target, registryHost);
-    addTarget(out, img.index, repository, tag);
+    const unit = request.image === undefined ? indexes.find((u) => u.images.includes(img.index)) : undefined;
+    for (const i of unit?.images ?? [img.index]) addTarget(out, i, repository, tag, unit?.digest);
     return out;
   }
-  const chosen = request.image !== undefined ? [pick(request.image)] : request.useOriginalTags ? images : [pick(0)];
+  let chosen = request.image !== undefined ? [pick(request.image)] : request.useOriginalTags ? images : [pick(0)];
+  if (request.image === undefined && !request.useOriginalTags) {
+    // The first image is a platform of a multi-platform tag: that tag, every platform.
+    const unit = indexes.find((u) => u.images.includes(chosen[0].index));
+    if (unit) chosen = images.filter((i) => unit.images.includes(i.index));
+  }
+  // Platforms of an index go up with it when every one of them is pushed.
+  const unitOf = new Map<number, IndexUnit>();
+  for (const u of indexes) if (u.images.every((i) => chosen.some((c) => c.index === i))) for (const i of u.images) unitOf.set(i, u);
   const owner = new Map<string, number>();
   for (const img of chosen) {
     const refs = img.tags.map((t) => normalizeOriginalTag(t, registryHost)).filter((r) => r !== null);
@@ -103,11 +123,12 @@ export function resolveTargets(
     for (const r of refs) {
       const key = `${r.repository}:${r.tag}`;
       const prev = owner.get(key);
-      if (prev !== undefined && prev !== img.index) {
+      const sameUnit = prev !== undefined && unitOf.get(prev) !== undefined && unitOf.get(prev) === unitOf.get(img.index);
+      if (prev !== undefined && prev !== img.index && !sameUnit) {
         throw new BerthError('INVALID_ARGUMENT', `Images ${prev} and ${img.index} of the archive both claim ${key}. Push one of them with --image N.`);
       }
       owner.set(key, img.index);
-      addTarget(out, img.index, r.repository, r.tag);
+      addTarget(out, img.index, r.repository, r.tag, unitOf.get(img.index)?.digest);
     }
   }
   return out;

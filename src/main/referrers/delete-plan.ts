@@ -5,25 +5,20 @@
  */
 import type { CleanupPlan } from '../../shared/cleanup-types';
 import { BerthError } from '../../shared/errors';
+import { mapLimit } from '../../shared/limiter';
+import { listAllTags } from '../registry/browse';
 import { compareNatural } from '../../shared/natural-order';
 import { readTagDigests, deleteDigest } from '../registry/delete';
+import { headManifest } from '../registry/manifest';
+import { parseReferrerTag } from '../registry/referrers';
 import { readImageManifest } from '../registry/image-config';
 import { isImageType } from '../registry/media-types';
 import { manifestByDigest, type ContentSource } from './content';
 import { deepestFirst, readReferrerTree } from './discover';
-import type { ReferrerKind } from './types';
+import type { ReferrerNode } from './types';
+import type { ReferrerDeleteItem } from './types';
 
-/** One manifest a delete takes along with its subject. */
-export interface ReferrerDeleteItem {
-  digest: string;
-  /** The digest it refers to (its subject, or the subject whose fallback index it is). */
-  subject: string;
-  kind: ReferrerKind | 'fallback-index';
-  /** Every tag that points at it now (deleting a digest drops them all). */
-  tags: string[];
-  /** Config and layer bytes it references (counted once per blob within the plan). */
-  bytes: number;
-}
+export type { ReferrerDeleteItem };
 
 /** Referrers to delete with `subject`, deepest first (the order of the delete). */
 export interface ReferrerDeletePlan {
@@ -37,6 +32,31 @@ export interface ReferrerDeletePlan {
 }
 
 type TagDigests = { tag: string; digest: string | null }[];
+/** What a plan may know already: every tag's digest, blobs kept anyway, whether the registry has the referrers API. */
+type PlanOptions = { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string>; useApi?: boolean };
+
+/** Tag-schema tags read at once. */
+const HEAD_CONCURRENCY = 8;
+
+/**
+ * The tag-schema tags of a repository (`sha256-<hex>[.sig|.att|.sbom]`) and their digests. Only
+ * these can hold a referrer; ordinary tags pointing at one are caught by deleteReferrers' own
+ * check right before it deletes.
+ */
+export async function referrerTagDigests(src: ContentSource, tags?: readonly string[]): Promise<{ tag: string; digest: string | null }[]> {
+  let all = tags;
+  if (!all) {
+    try {
+      all = await listAllTags(src.client, src.repository, src.signal);
+    } catch (err) {
+      if (err instanceof BerthError && err.code === 'NAME_UNKNOWN') all = [];
+      else throw err;
+    }
+  }
+  const schema = all.filter((t) => parseReferrerTag(t) !== null);
+  const heads = await mapLimit(schema, HEAD_CONCURRENCY, (t) => headManifest(src.client, src.repository, t, src.signal));
+  return schema.map((tag, i) => ({ tag, digest: heads[i]?.digest ?? null }));
+}
 
 async function blobsOf(src: ContentSource, digest: string): Promise<{ digest: string; size: number }[]> {
   const m = await manifestByDigest(src, digest);
@@ -49,12 +69,18 @@ async function blobsOf(src: ContentSource, digest: string): Promise<{ digest: st
  * Plans the referrers a delete of `subject` takes along. `tagDigests` (every tag's digest, as a
  * delete plan reads them) avoids reading the tags again.
  */
-export async function planReferrerDelete(src: ContentSource, subject: string, opts: { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string> } = {}): Promise<ReferrerDeletePlan> {
+export async function planReferrerDelete(src: ContentSource, subject: string, opts: PlanOptions = {}): Promise<ReferrerDeletePlan> {
   return (await planReferrerDeletes(src, [subject], opts))[0];
 }
 
-/** The same for several subjects at once (a cleanup plan), each referrer once. */
-export async function planReferrerDeletes(src: ContentSource, subjects: readonly string[], opts: { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string> } = {}): Promise<ReferrerDeletePlan[]> {
+/**
+ * The same for several subjects at once (a cleanup plan), each referrer once. A referrer whose
+ * manifest another subject's tag also holds (two images with byte-identical cosign SBOMs share
+ * one `.sbom` manifest) stays, with what hangs below it: deleting that digest would take the
+ * other image's SBOM too. Its tag for the deleted subject stays with it (registries delete
+ * manifests, not tags).
+ */
+export async function planReferrerDeletes(src: ContentSource, subjects: readonly string[], opts: PlanOptions = {}): Promise<ReferrerDeletePlan[]> {
   const tagDigests = opts.tagDigests ?? (await readTagDigests(src.client, src.repository, src.signal));
   const tags = tagDigests.map((t) => t.tag);
   const tagsAt = (digest: string): string[] => tagDigests.filter((t) => t.digest === digest).map((t) => t.tag).sort(compareNatural);
@@ -62,7 +88,14 @@ export async function planReferrerDeletes(src: ContentSource, subjects: readonly
   const planned = new Set<string>(subjects);
   const plans: ReferrerDeletePlan[] = [];
   for (const subject of subjects) {
-    const tree = await readReferrerTree(src, subject, { tags });
+    const tree = await readReferrerTree(src, subject, { tags, useApi: opts.useApi });
+    const inTree = new Set([subject, ...deepestFirst(tree.nodes).map((n) => n.digest)]);
+    const sharedWithOthers = (digest: string): boolean =>
+      tagsAt(digest).some((t) => {
+        const of = parseReferrerTag(t)?.subject;
+        return of !== undefined && !inTree.has(of) && !subjects.includes(of);
+      });
+    const prune = (nodes: ReferrerNode[]): ReferrerNode[] => nodes.filter((n) => !sharedWithOthers(n.digest)).map((n) => ({ ...n, children: prune(n.children) }));
     const items: ReferrerDeleteItem[] = [];
     const add = async (digest: string, of: string, kind: ReferrerDeleteItem['kind']): Promise<void> => {
       if (planned.has(digest)) return;
@@ -76,7 +109,7 @@ export async function planReferrerDeletes(src: ContentSource, subjects: readonly
       items.push({ digest, subject: of, kind, tags: tagsAt(digest), bytes });
     };
     // Children before parents; each fallback index after the referrers it lists.
-    for (const n of deepestFirst(tree.nodes)) await add(n.digest, n.subject, n.kind);
+    for (const n of deepestFirst(prune(tree.nodes))) await add(n.digest, n.subject, n.kind);
     for (const f of tree.fallbackIndexes) await add(f.digest, f.subject, 'fallback-index');
     plans.push({
       repository: src.repository,
@@ -96,7 +129,7 @@ export async function planReferrerDeletes(src: ContentSource, subjects: readonly
 export async function orphanedReferrers(
   src: ContentSource,
   deleteDigests: readonly string[],
-  opts: { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string> } = {},
+  opts: PlanOptions = {},
 ): Promise<{ items: ReferrerDeleteItem[]; bytes: number; tags: string[] }> {
   const plans = await planReferrerDeletes(src, deleteDigests, opts);
   const items = plans.flatMap((p) => p.items);
@@ -110,7 +143,7 @@ export async function orphanedReferrers(
 export async function orphanedByCleanup(
   src: ContentSource,
   plan: Pick<CleanupPlan, 'deleteDigests' | 'untaggedChildren'>,
-  opts: { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string> } = {},
+  opts: PlanOptions = {},
 ): Promise<{ items: ReferrerDeleteItem[]; bytes: number; tags: string[] }> {
   const deleted = plan.deleteDigests.map((d) => d.digest);
   const found = await orphanedReferrers(src, [...deleted, ...plan.untaggedChildren], opts);

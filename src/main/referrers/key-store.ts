@@ -82,6 +82,10 @@ export class KeyStore {
       throw new BerthError('INVALID_ARGUMENT', `"${String(repository)}" is not a valid repository name.`);
     }
     if (typeof input.pem !== 'string' || input.pem.length > MAX_PEM) throw new BerthError('INVALID_ARGUMENT', `A public key in PEM is at most ${MAX_PEM} characters.`);
+    // node:crypto would derive the public half of a private key: refuse it instead, so a private key is never saved.
+    if (/PRIVATE KEY/.test(input.pem)) {
+      throw new BerthError('INVALID_ARGUMENT', 'That is a private key. Berth verifies with the public key only (for cosign: cosign.pub, not cosign.key); nothing was saved. Keep the private key secret.');
+    }
     const { key, algorithm } = parsePublicKey(input.pem);
     // Saved in the canonical SPKI form, whatever wrapping the user pasted.
     const pem = key.export({ type: 'spki', format: 'pem' }).toString();

@@ -187,6 +187,10 @@ describe('key store', () => {
   it('refuses what is not a public key, and sets an unreadable file aside', async () => {
     const store = KeyStore.memory();
     await expect(store.add({ name: 'x', registry: 'r', pem: 'hello' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A private key would give node:crypto its public half; it is refused and never kept.
+    const privatePem = right.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await expect(store.add({ name: 'x', registry: 'r', pem: privatePem })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('private key') });
+    expect(store.list()).toEqual([]);
     const data = join(dir, 'broken');
     await KeyStore.open(data);
     await mkdir(data, { recursive: true });

@@ -215,8 +215,11 @@ describe('deleting an image with its referrers', () => {
     expect(plan.deleteDigests.map((d) => d.digest)).toEqual([old.image.digest]);
     const orphans = await orphanedByCleanup({ client: direct, repository: 'team/clean' }, plan);
     const digests = orphans.items.map((i) => i.digest);
-    expect(digests).toEqual(expect.arrayContaining([old.sig.digest, old.att.digest, old.sbom.digest, old.cyclonedx.digest, old.provenance.digest, old.sbomSignature.digest]));
+    expect(digests).toEqual(expect.arrayContaining([old.sig.digest, old.att.digest, old.cyclonedx.digest, old.provenance.digest, old.sbomSignature.digest]));
     expect(digests).not.toContain(kept.sig.digest);
+    // Both images carry the same SPDX document: one `.sbom` manifest under both images' tags, which must stay for the kept one.
+    expect(old.sbom.digest).toBe(kept.sbom.digest);
+    expect(digests).not.toContain(old.sbom.digest);
     expect(orphans.tags).toContain(old.sig.tag);
     // Each orphan's own blobs (signature payloads, SBOM documents, configs), each counted once.
     expect(orphans.bytes).toBe(orphans.items.reduce((n, i) => n + i.bytes, 0));

@@ -6,6 +6,7 @@
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers
  */
 import { BerthError } from '../../shared/errors';
+import { parseReferrerTag } from '../../shared/referrer-tags';
 import type { Descriptor } from '../../shared/types';
 import type { RegistryClient } from './client';
 import { readDescriptor } from './image-config';
@@ -30,21 +31,12 @@ export interface ReferrersApiAnswer {
 
 /** Pages followed at most; a registry that keeps sending `rel="next"` is cut off here. */
 export const MAX_REFERRER_PAGES = 50;
-/** Cosign's tag suffixes: signature, attestation, SBOM. */
-export const COSIGN_SUFFIXES = ['sig', 'att', 'sbom'] as const;
-export type CosignSuffix = (typeof COSIGN_SUFFIXES)[number];
+export { COSIGN_SUFFIXES, parseReferrerTag, type CosignSuffix } from '../../shared/referrer-tags';
 
 /** `sha256:abc…` → `sha256-abc…`: the tag schema's name for a subject digest. */
 export function fallbackTag(digest: string): string {
   assertDigest(digest);
   return digest.replace(':', '-');
-}
-
-/** What a tag is in the referrers tag schema: the fallback index of a subject, a cosign tag, or neither. */
-export function parseReferrerTag(tag: string): { subject: string; suffix: CosignSuffix | null } | null {
-  const m = /^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})(?:\.(sig|att|sbom))?$/.exec(tag);
-  if (!m) return null;
-  return { subject: `${m[1]}:${m[2]}`, suffix: (m[3] as CosignSuffix | undefined) ?? null };
 }
 
 /** The tags of `tags` that belong to `subject` under the tag schema (fallback index and cosign suffixes). */

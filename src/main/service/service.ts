@@ -40,12 +40,16 @@ import { sweepStaleSpools } from '../archive/temp-root';
 import * as cleanup from '../cleanup/index';
 import { ArchiveInspector } from '../push/inspector';
 import * as registry from '../registry/index';
-import { ServiceEvents } from './events';
 import { FileTable } from './files';
 import { RegistryBook, type RegistryBookOptions } from '../profiles/registry-book';
 import type { GzipEngine } from '../push/parallel-gzip';
 import type { ServiceEngines } from './create-service';
 import type { PushManagerLike } from './push-manager-like';
+import { KeyStore } from '../referrers/key-store';
+import type { ContentSource } from '../referrers/content';
+import { applyCleanupReferrers, planCleanupReferrers } from '../cleanup/referrers';
+import { deleteWithReferrers } from './supply';
+import { SupplyChainMethods } from './supply-methods';
 import { IndexService } from './index-service';
 
 /** Options of BerthService. */
@@ -69,9 +73,7 @@ export interface BerthServiceOptions {
 }
 
 /** The BerthApi behind every shell: saved registries, file handles, pushes. */
-export class BerthService implements BerthApi {
-  /** push:progress / push:done, forwarded by the shells. */
-  readonly events = new ServiceEvents();
+export class BerthService extends SupplyChainMethods implements BerthApi {
   private readonly registries: RegistryBook;
   private readonly files = new FileTable();
   private readonly pushHandles = new Map<PushId, FileHandle>();
@@ -86,13 +88,17 @@ export class BerthService implements BerthApi {
   readonly engines: ServiceEngines | null;
   /** The data folder (createService), for the shells' messages; null when nothing is saved. */
   readonly dataDir: string | null;
+  /** Public keys that verify signatures (kept in memory when the service has no data folder). */
+  protected readonly keys: KeyStore;
   /** Registry indexes, their builds and figures (null without engines: memory-only services). */
   private readonly index: IndexService | null;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
+    super();
     this.registries = new RegistryBook(options.registries);
     this.engines = options.engines ?? null;
     this.dataDir = options.dataDir ?? null;
+    this.keys = this.engines?.keys ?? KeyStore.memory();
     this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
     this.index = this.engines
       ? new IndexService({
@@ -187,34 +193,45 @@ export class BerthService implements BerthApi {
     repository: string,
     digest: string,
     confirmedTags: string[],
+    options?: { referrers?: string[] },
     signal?: AbortSignal,
   ): Promise<DeleteResult> {
-    const client = await this.client(id);
+    const src = await this.source(id, repository, signal);
     this.cleanupReads.forget(id, repository);
-    const result = await registry.deleteManifest(client, repository, digest, confirmedTags, signal);
-    await this.index?.forget(id, repository, [result.digest]);
+    const result = options?.referrers?.length
+      ? await deleteWithReferrers(src, digest, confirmedTags, options.referrers)
+      : await registry.deleteManifest(src.client, repository, digest, confirmedTags, signal);
+    await this.index?.forget(id, repository, [result.digest, ...(result.deletedReferrers ?? [])]);
     return result;
   }
 
   async planCleanup(id: RegistryId, repository: string, rules: CleanupRules, signal?: AbortSignal): Promise<CleanupPlan> {
-    return cleanup.planCleanup(await this.client(id), repository, rules, {
+    const src = await this.source(id, repository, signal);
+    let graph = this.cleanupReads.get(id, repository);
+    const plan = await cleanup.planCleanup(src.client, repository, rules, {
       signal,
       onProgress: (p) => this.events.emit('cleanup:progress', p),
-      graph: this.cleanupReads.get(id, repository),
-      onRead: (graph) => this.cleanupReads.set(id, repository, graph),
+      graph,
+      onRead: (read) => this.cleanupReads.set(id, repository, (graph = read)),
     });
+    const referrers = await planCleanupReferrers(src, plan, graph!);
+    return { ...plan, referrers, freedBytes: plan.freedBytes + referrers.bytes };
   }
 
   async applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }, signal?: AbortSignal): Promise<CleanupResult> {
-    const client = await this.client(id);
+    const src = await this.source(id, plan.repository, signal);
     try {
-      const result = await cleanup.applyCleanup(client, plan, {
+      const result = await cleanup.applyCleanup(src.client, plan, {
         dryRun: options.dryRun,
         signal,
         onProgress: (p) => this.events.emit('cleanup:progress', p),
       });
-      if (!result.dryRun) await this.index?.forget(id, plan.repository, result.deleted.filter((d) => d.ok).map((d) => d.digest));
-      return result;
+      const referrers = await applyCleanupReferrers(src, plan, result);
+      if (!result.dryRun) {
+        const gone = [...result.deleted.filter((d) => d.ok).map((d) => d.digest), ...(referrers?.deleted ?? [])];
+        await this.index?.forget(id, plan.repository, gone);
+      }
+      return referrers ? { ...result, referrers } : result;
     } finally {
       // Even a dry run is a sign the user wants the registry as it is now for the next plan.
       this.cleanupReads.forget(id, plan.repository);
@@ -310,6 +327,7 @@ export class BerthService implements BerthApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.transfers.close();
     // Builds use the registry clients: stop them before the clients close.
     await this.index?.close();
     await this.registries.close();
@@ -324,8 +342,13 @@ export class BerthService implements BerthApi {
     return this.index;
   }
 
-  private async client(id: RegistryId): Promise<registry.RegistryClient> {
+  protected async client(id: RegistryId): Promise<registry.RegistryClient> {
     return (await this.registries.client(id)).client;
+  }
+
+  /** A repository of a saved registry, read through the content store (immutable by digest). */
+  protected async source(id: RegistryId, repository: string, signal?: AbortSignal): Promise<ContentSource> {
+    return { client: await this.client(id), repository, store: this.engines?.content, signal };
   }
 
   private getPushManager(): Promise<PushManagerLike> {

@@ -73,6 +73,56 @@ const pushRequest = z.strictObject({
   compression: z.enum(['gzip', 'none', 'zstd']).optional(),
 });
 
+// ---- supply chain and transfers (issue 14) ----
+const keyId = z.string().regex(ID_RE, 'expected a key id issued by Berth');
+const transferId = z.string().regex(ID_RE, 'expected a transfer id issued by Berth');
+const keyScope = z.strictObject({ registryId, repository: z.union([repository, z.null()]).optional() });
+const keyName = z.string().trim().min(1, 'give the key a name').max(100, 'a key name has at most 100 characters');
+/** Public keys only: a private key is refused here, before it is kept anywhere (the engine refuses it again). */
+const publicPem = z
+  .string()
+  .max(16 * 1024, 'a PEM public key has at most 16384 characters')
+  .refine((s) => !/PRIVATE KEY/.test(s), 'that is a private key; give the public key (cosign.pub), never the private one')
+  .refine((s) => s.includes('-----BEGIN PUBLIC KEY-----'), 'expected a PEM public key ("-----BEGIN PUBLIC KEY-----", e.g. cosign.pub)');
+const platformArg = z.strictObject({
+  os: z.string().regex(/^[a-z0-9._-]{1,64}$/i, 'expected an OS such as linux'),
+  architecture: z.string().regex(/^[a-z0-9._-]{1,64}$/i, 'expected an architecture such as amd64'),
+  variant: z.string().regex(/^[a-z0-9._-]{1,64}$/i, 'expected a variant such as v8').optional(),
+});
+const platformChoice = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('all') }),
+  z.strictObject({ kind: z.literal('one'), platform: platformArg }),
+  z.strictObject({ kind: z.literal('some'), platforms: z.array(platformArg).min(1, 'choose at least one platform').max(64) }),
+]);
+const saveRequest = z
+  .strictObject({
+    registryId,
+    repository,
+    reference,
+    format: z.enum(['docker', 'oci']),
+    platforms: platformChoice.optional(),
+    withReferrers: z.boolean().optional(),
+    forDrag: z.boolean().optional(),
+  })
+  .refine((r) => !(r.withReferrers && r.format === 'docker'), 'signatures and SBOMs are saved in the OCI format only; choose OCI or leave them out');
+const copyRequest = z.strictObject({
+  registryId,
+  repository,
+  reference,
+  target: z.strictObject({ registryId, repository, tag }),
+  platforms: platformChoice.optional(),
+  withReferrers: z.boolean().optional(),
+});
+const deleteOptions = z.strictObject({ referrers: z.array(digest).max(10_000).optional() });
+const referrerItem = z.strictObject({
+  digest,
+  subject: digest,
+  kind: z.enum(['signature', 'attestation', 'sbom', 'other', 'fallback-index']),
+  tags: z.array(tag).max(10_000),
+  bytes: z.number().min(0),
+});
+const referrerSummary = z.strictObject({ items: z.array(referrerItem).max(1_000_000), tags: z.array(tag).max(1_000_000), bytes: z.number().min(0) });
+
 /** Rules go through the engine's own validator, so the service and the CLI refuse the same things. */
 const cleanupRules = z.unknown().transform((value, ctx) => {
   try {
@@ -108,8 +158,15 @@ const cleanupPlan = z
     keptCount: count,
     deleteCount: count,
     protectedCount: count,
+    referrers: referrerSummary.optional(),
   })
   .superRefine((plan, ctx) => {
+    const subjects = new Set([...plan.deleteDigests.map((d) => d.digest), ...plan.untaggedChildren, ...(plan.referrers?.items ?? []).map((i) => i.digest)]);
+    const stray = plan.referrers?.items.find((i) => !subjects.has(i.subject));
+    if (stray) {
+      ctx.addIssue({ code: 'custom', path: ['referrers'], message: `referrer ${stray.digest} refers to ${stray.subject}, which this plan does not delete; plan the cleanup again` });
+      return;
+    }
     const rows = new Map(plan.tags.map((r) => [r.tag, r]));
     for (const d of plan.deleteDigests) {
       const bad = d.tags.find((t) => rows.get(t)?.decision !== 'delete' || rows.get(t)?.digest !== d.digest);
@@ -151,6 +208,7 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
     ['repository', repository],
     ['digest', digest],
     ['confirmedTags', z.array(tag).max(100_000)],
+    ['options', optional(deleteOptions)],
   ),
   inspectArchive: spec(['handle', handle]),
   releaseFile: spec(['handle', handle]),
@@ -160,6 +218,15 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   planCleanup: spec(['id', registryId], ['repository', repository], ['rules', cleanupRules]),
   applyCleanup: spec(['id', registryId], ['plan', cleanupPlan], ['options', applyOptions]),
   runGarbageCollect: spec(['id', registryId]),
+  getSupplyChain: spec(['id', registryId], ['repository', repository], ['digest', digest]),
+  planReferrerDelete: spec(['id', registryId], ['repository', repository], ['digest', digest]),
+  listSigningKeys: spec(),
+  addSigningKey: spec(['scope', keyScope], ['name', keyName], ['pem', publicPem]),
+  removeSigningKey: spec(['keyId', keyId]),
+  startSave: spec(['request', saveRequest]),
+  startCopy: spec(['request', copyRequest]),
+  cancelTransfer: spec(['transferId', transferId]),
+  listTransfers: spec(),
   startIndex: spec(['id', registryId], ['options', optional(z.strictObject({ restart: z.boolean().optional() }))]),
   cancelIndex: spec(['id', registryId]),
   getIndexStatus: spec(['id', registryId]),

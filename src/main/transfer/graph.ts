@@ -4,7 +4,10 @@
  * accepts them (children before the index, referrers after their subject), and each blob once.
  */
 import { BerthError } from '../../shared/errors';
+import type { PlatformChoice } from '../../shared/transfer-types';
 import type { Descriptor, Platform } from '../../shared/types';
+
+export type { PlatformChoice };
 import { ATTESTATION_DIGEST_KEY, isAttestation, readDescriptor, readImageManifest } from '../registry/image-config';
 import { digestOf } from '../registry/digest';
 import { fetchManifest, type FetchedManifest } from '../registry/manifest';
@@ -14,8 +17,6 @@ import { manifestByDigest, type ContentSource } from '../referrers/content';
 import { readReferrerTree } from '../referrers/discover';
 import type { ReferrerNode } from '../referrers/types';
 
-/** Which platforms of a multi-platform tag: every one (the index as it is), one (its image alone), or some (a new index). */
-export type PlatformChoice = { kind: 'all' } | { kind: 'one'; platform: Platform } | { kind: 'some'; platforms: Platform[] };
 
 /** One manifest to move, with the exact bytes that give its digest. */
 export interface GraphManifest {

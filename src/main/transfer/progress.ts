@@ -3,22 +3,9 @@
  * (streamed, mounted, already there), emitted at most ten times a second plus the last event.
  */
 import { BerthError } from '../../shared/errors';
+import type { TransferProgress } from '../../shared/transfer-types';
 
-/** A snapshot of a transfer's progress (JSON, for the transfers panel and the CLI). */
-export interface TransferProgress {
-  phase: 'resolving' | 'blobs' | 'manifests' | 'finishing' | 'done' | 'failed' | 'cancelled';
-  blobsTotal: number;
-  blobsDone: number;
-  bytesTotal: number;
-  /** Bytes accounted for: streamed, mounted or found already present. */
-  bytesDone: number;
-  /** Bytes that actually travelled (read from the source and written or uploaded). */
-  bytesStreamed: number;
-  bytesMounted: number;
-  bytesSkipped: number;
-  manifestsTotal: number;
-  manifestsDone: number;
-}
+export type { TransferProgress };
 
 const INTERVAL_MS = 100;
 

@@ -19,6 +19,7 @@ import { defaultOpener, LOGIN_PATH, openInBrowser, writeLaunchPage, type LaunchP
 import { findStaticFile, staticHeaders } from './static-files';
 import { EventStreamHub } from './sse';
 import { cleanUploadName, MAX_UPLOAD_BYTES, receiveUpload, UploadDir } from './upload';
+import { DOWNLOAD_PREFIX, Downloads } from './downloads';
 
 /** `POST` here (logged in, with the API header) answers a fresh one-time login URL for another browser. */
 export const LOGIN_LINK_PATH = '/api/login-link';
@@ -70,7 +71,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const tokens = new LoginTokens();
   const hub = new EventStreamHub(opts.service.events);
   const uploads = new UploadDir();
-  const ctx: Ctx = { ...opts, port, session, tokens, hub, uploads, maxUpload: opts.maxUploadBytes ?? MAX_UPLOAD_BYTES };
+  // Saved archives reach the browser as one-time downloads.
+  const downloads = new Downloads();
+  opts.service.useSaveDestination(downloads.destination);
+  const ctx: Ctx = { ...opts, port, session, tokens, hub, uploads, downloads, maxUpload: opts.maxUploadBytes ?? MAX_UPLOAD_BYTES };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(ctx, req, res).catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: toWireError(err) });
@@ -92,6 +96,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         server.closeAllConnections();
         await done;
         await uploads.remove();
+        await downloads.close();
       })()),
   };
 }
@@ -112,6 +117,7 @@ interface Ctx extends WebServerOptions {
   tokens: LoginTokens;
   hub: EventStreamHub;
   uploads: UploadDir;
+  downloads: Downloads;
   maxUpload: number;
 }
 
@@ -136,6 +142,11 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     // EventSource cannot send custom headers; the SameSite=Strict cookie and Origin check guard it, and it has no effects.
     if (method !== 'GET') return sendError(res, 405, 'INVALID_ARGUMENT', 'Events are read with GET.');
     return ctx.hub.attach(res);
+  }
+  if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
+    // A link the page follows (it cannot send the API header): the cookie, the Host/Origin check and the one-time token guard it.
+    if (method !== 'GET') return sendError(res, 405, 'INVALID_ARGUMENT', 'Downloads are read with GET.');
+    return ctx.downloads.serve(url.pathname.slice(DOWNLOAD_PREFIX.length), res);
   }
   if (req.headers[WEB_API_HEADER] !== '1') {
     return sendError(res, 403, 'DENIED', `API calls must carry the ${WEB_API_HEADER} header. Use the Berth page served here.`);

@@ -31,6 +31,11 @@ function Summary(props: { plan: CleanupPlan }) {
       <span className="freed">
         Frees about <b>{formatBytes(plan.freedBytes)}</b> after garbage collection
       </span>
+      {plan.referrers && plan.referrers.items.length > 0 && (
+        <span className="muted" data-testid="cleanup-referrers">
+          with {plural(plan.referrers.items.length, 'signature, attestation or SBOM', 'signatures, attestations and SBOMs')} of the deleted images
+        </span>
+      )}
     </div>
   );
 }

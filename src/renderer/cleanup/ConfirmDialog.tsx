@@ -27,6 +27,12 @@ export function ConfirmDialog(props: { plan: CleanupPlan; onCancel: () => void; 
           {plural(plan.keptCount + plan.protectedCount, 'tag')} stay{plan.protectedCount > 0 && ` (${plan.protectedCount} protected because they share an image with a kept tag or belong to a kept index)`}.
           Right before deleting, Berth checks each digest again and skips any that another tag has come to point at.
         </p>
+        {plan.referrers && plan.referrers.items.length > 0 && (
+          <p data-testid="confirm-referrers">
+            Their {plural(plan.referrers.items.length, 'signature, attestation or SBOM', 'signatures, attestations and SBOMs')} (
+            {plural(plan.referrers.tags.length, 'referrer tag')}) go with them, so none is left without its image.
+          </p>
+        )}
         <p className="muted">Frees about {formatBytes(plan.freedBytes)} once the registry runs its garbage collection.</p>
       </div>
       <div className="form-actions">

@@ -1,5 +1,6 @@
 /** "Delete …": shows every tag that goes with the digest before anything is deleted. */
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { isValidDigest } from '../../shared/reference';
 import type { DeleteResult } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
@@ -7,6 +8,8 @@ import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
+import { referrerDeleteQuery } from '../referrers/queries';
+import { ReferrersToDelete } from '../referrers/ReferrersToDelete';
 import { registryCheckQuery } from '../registries/queries';
 import { deletePlanQuery, useDeleteManifest } from './queries';
 
@@ -27,12 +30,16 @@ export function DeleteDialog(props: {
   const delError = del.error ? asBerthError(del.error) : null;
   const tagsChanged = delError?.code === 'TAGS_CHANGED';
 
+  // Signatures and SBOMs of the image go with it unless the user unticks them.
+  const referrers = useQuery({ ...referrerDeleteQuery(registryId, repository, plan.data?.digest ?? ''), enabled: !!plan.data });
+  const [withReferrers, setWithReferrers] = useState(true);
   const name = `${repository}${isValidDigest(reference) ? '@' : ':'}${reference}`;
   const p = plan.data;
   const confirm = () => {
     if (!p) return;
+    const items = withReferrers ? (referrers.data?.items ?? []) : [];
     del.mutate(
-      { digest: p.digest, confirmedTags: p.tags },
+      { digest: p.digest, confirmedTags: p.tags, referrers: items.length ? items.map((i) => i.digest) : undefined },
       {
         onSuccess: (result) => {
           props.onDeleted?.(result);
@@ -40,7 +47,7 @@ export function DeleteDialog(props: {
         },
         onError: (err) => {
           // Someone moved a tag onto this digest since the plan: plan again so the list is true.
-          if (asBerthError(err).code === 'TAGS_CHANGED') void plan.refetch();
+          if (asBerthError(err).code === 'TAGS_CHANGED') void plan.refetch().then(() => referrers.refetch());
         },
       },
     );
@@ -67,6 +74,7 @@ export function DeleteDialog(props: {
                 </li>
               ))}
             </ul>
+            <ReferrersToDelete plan={referrers} checked={withReferrers} onChange={setWithReferrers} />
             {p.leavesRepositoryEmpty && (
               <p className="warning" role="note" data-testid="delete-empty-warning">
                 These are all the tags of <b className="mono">{repository}</b>: the repository will be left with no tags.
@@ -103,7 +111,7 @@ export function DeleteDialog(props: {
         <button
           type="button"
           className="danger"
-          disabled={!p || del.isPending || plan.isFetching}
+          disabled={!p || del.isPending || plan.isFetching || (withReferrers && referrers.isFetching)}
           onClick={confirm}
         >
           {del.isPending && <span className="spinner" aria-hidden="true" />}

@@ -27,13 +27,15 @@ export const deletePlanQuery = (id: RegistryId, repo: string, reference: string)
 export interface DeleteVars {
   digest: string;
   confirmedTags: string[];
+  /** Referrers (digests) the user saw and wants deleted with the image. */
+  referrers?: string[];
 }
 
 /** Deletes by digest; on success the repository's tags and manifests are refetched. */
 export function useDeleteManifest(id: RegistryId, repo: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (vars: DeleteVars) => call(berth().deleteManifest(id, repo, vars.digest, vars.confirmedTags)),
+    mutationFn: (vars: DeleteVars) => call(berth().deleteManifest(id, repo, vars.digest, vars.confirmedTags, vars.referrers ? { referrers: vars.referrers } : undefined)),
     onSuccess: async (result: DeleteResult) => {
       // Deleted tags must not be refetched (they would answer MANIFEST_UNKNOWN): drop them first.
       for (const tag of result.deletedTags) qc.removeQueries({ queryKey: tagKeys.detail(id, repo, tag), exact: true });

@@ -9,7 +9,9 @@ import { navigate, routeHref } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { When } from '../app/When';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { SupplyChainSection } from '../referrers/SupplyChainSection';
 import { registriesQuery } from '../registries/queries';
+import { TransferButtons } from '../transfer/TransferActions';
 import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
@@ -106,6 +108,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
               ← Back to index {props.parent}
             </a>
           )}
+          <TransferButtons registryId={registryId} repository={repository} reference={reference} />
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…
           </button>
@@ -119,6 +122,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
       )}
       {s?.kind === 'image' && <ImageBody image={s} />}
       {s?.kind === 'index' && <IndexBody index={s} registryId={registryId} />}
+      {s && <SupplyChainSection registryId={registryId} host={host} repository={repository} digest={s.digest} />}
       {deleting && (
         <DeleteDialog
           registryId={registryId}

@@ -44,6 +44,8 @@ export function PushDock(props: {
   /** "Change destination…" on a failed push: its pre-flight sheet again, for the same file. */
   onRetarget: (s: PushSummary) => void;
   children?: ReactNode;
+  /** What the children's rows add to the one-line summary ("1 transfer running"), empty when nothing. */
+  childCounts?: string;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const bodyId = useId();
@@ -74,7 +76,8 @@ export function PushDock(props: {
           </button>
         </h2>
         <span className={failed ? 'small-text dock-counts has-failed' : 'muted small-text dock-counts'} data-testid="dock-counts" role="status">
-          {dockCounts(props.pushes, props.intake)}
+          {props.childCounts && !props.pushes.length && !props.intake.length ? props.childCounts : dockCounts(props.pushes, props.intake)}
+          {props.childCounts && (props.pushes.length > 0 || props.intake.length > 0) && ` · ${props.childCounts}`}
         </span>
         <span className="spacer" />
         {finished > 0 && (

@@ -8,6 +8,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PushSummary } from '../../shared/types';
 import { berth } from '../app/berth';
 import { registriesQuery } from '../registries/queries';
+import { transferCounts, TransfersList, useTransfers } from '../transfer/TransfersList';
+import { isFinished as transferFinished } from '../transfer/queries';
 import { rememberRegistry } from './default-registry';
 import { useDockState } from './dock-state';
 import { DropOverlay, useWindowFileDrop } from './DropOverlay';
@@ -36,9 +38,15 @@ export function PushRoot(props: { registryId?: string; repository?: string }) {
   const clearFinished = useClearFinished();
   const [retarget, setRetarget] = useState<PushSummary | null>(null);
   const list = pushes.data ?? [];
-  // Busy until every file has gone through its sheet and every push has ended; refused files count as failures.
-  const busy = pushes.data ? list.some((s) => !isFinished(s)) || intake.items.some((i) => i.status === 'uploading' || i.status === 'ready') : undefined;
-  const failed = list.filter((s) => shownPhase(s) === 'failed').length + intake.items.filter((i) => i.status === 'failed' || i.status === 'skipped').length;
+  const transfers = useTransfers();
+  // Busy until every file has gone through its sheet and every push and transfer has ended; refused files count as failures.
+  const busy = pushes.data
+    ? list.some((s) => !isFinished(s)) || intake.items.some((i) => i.status === 'uploading' || i.status === 'ready') || transfers.some((t) => !transferFinished(t))
+    : undefined;
+  const failed =
+    list.filter((s) => shownPhase(s) === 'failed').length +
+    intake.items.filter((i) => i.status === 'failed' || i.status === 'skipped').length +
+    transfers.filter((t) => t.progress.phase === 'failed').length;
   const dock = useDockState(busy, failed);
   const { addFiles } = intake;
   const { setExpanded } = dock;
@@ -72,7 +80,10 @@ export function PushRoot(props: { registryId?: string; repository?: string }) {
         onDismissIntake={(item) => intake.remove(item, true)}
         onClearFinished={clearFinished}
         onRetarget={setRetarget}
-      />
+        childCounts={transferCounts(transfers)}
+      >
+        {transfers.length > 0 && <TransfersList transfers={transfers} registries={registries.data ?? []} />}
+      </PushDock>
       {retarget ? (
         <PreflightSheet
           key={retarget.pushId}

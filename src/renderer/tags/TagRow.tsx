@@ -7,6 +7,8 @@ import { formatBytes, formatPlatform, plural } from '../app/format';
 import { navigate, routeHref } from '../app/route';
 import { asBerthError } from '../app/unwrap';
 import { When } from '../app/When';
+import { ReferrerTagsBadge } from '../referrers/ReferrerTagsBadge';
+import { TransferMenu } from '../transfer/TransferActions';
 import { tagDetailQuery, tagKeys } from './queries';
 
 /** The digest chip, and how many tags of the repository share it ("2 tags"). */
@@ -46,6 +48,8 @@ export function TagRow(props: {
   visible: boolean;
   style: CSSProperties;
   onDelete: (tag: string) => void;
+  /** Referrer tags folded under this row, by subject digest (referrers/fold.ts); undefined when shown raw. */
+  referrerTags?: ReadonlyMap<string, string[]>;
 }) {
   const { registryId, repository, tag } = props;
   const detail = useQuery({ ...tagDetailQuery(registryId, repository, tag), enabled: props.visible });
@@ -82,7 +86,10 @@ export function TagRow(props: {
       </div>
       <div role="cell" className="c-digest">
         {d || props.digest ? (
-          <DigestCell digest={d?.digest ?? props.digest!} shared={props.shared} complete={props.complete} />
+          <>
+            <DigestCell digest={d?.digest ?? props.digest!} shared={props.shared} complete={props.complete} />
+            <ReferrerTagsBadge tags={props.referrerTags?.get(d?.digest ?? props.digest!)} />
+          </>
         ) : err ? (
           <span className="row-error" title={err.message}>
             <ErrorCode code={err.code} />
@@ -113,6 +120,7 @@ export function TagRow(props: {
         )}
       </div>
       <div role="cell" className="c-actions">
+        <TransferMenu registryId={registryId} repository={repository} reference={tag} />
         <button type="button" className="small row-delete" aria-label={`Delete ${tag}`} aria-keyshortcuts="Delete" onClick={() => props.onDelete(tag)}>
           Delete…
         </button>

@@ -13,6 +13,7 @@ import { plural, sharedDays } from '../app/format';
 import { useShortcut } from '../app/shortcuts';
 import { Busy, EmptyState, ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { foldReferrerTags } from '../referrers/fold';
 import { markScrolled } from './detail-limiter';
 import { tagsQuery } from './queries';
 import { digestCounts, knownFor, sortTags, type Sort, type SortKey } from './sort';
@@ -71,6 +72,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
   // A size or date sort orders what was known when the user sorted: later details never move rows.
   const [sortedWith, setSortedWith] = useState<ReadonlyMap<string, TagDetail>>(NO_DETAILS);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [showReferrerTags, setShowReferrerTags] = useState(false);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = tags;
 
   // Sorting needs every tag: fetch the remaining pages right after the first one painted.
@@ -78,7 +80,10 @@ export function TagsTable(props: { registryId: string; repository: string }) {
     if (hasNextPage && !isFetchingNextPage && !tags.isError) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, tags.isError]);
 
-  const list = tags.data;
+  const all = tags.data;
+  // Referrer tags (sha256-….sig/.att/.sbom, fallback indexes) fold under their subject's row.
+  const folded = useMemo(() => foldReferrerTags(all ?? []), [all]);
+  const list = all && !showReferrerTags ? folded.tags : all;
   const ordered = useMemo(() => sortTags(list ?? [], sortedWith, sort), [list, sortedWith, sort]);
   const { indexed, refreshing } = useIndexedDigests(registryId, repository);
   const { digests, known } = useTagDigests(list, details, indexed);
@@ -172,6 +177,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
               visible={visible !== null && item.index >= visible.startIndex && item.index <= visible.endIndex}
               style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: item.size }}
               onDelete={setDeleting}
+              referrerTags={showReferrerTags ? undefined : folded.bySubject}
             />
           );
         })}
@@ -185,6 +191,12 @@ export function TagsTable(props: { registryId: string; repository: string }) {
           {list ? plural(list.length, 'tag') : ''}
           {list && list.length > 0 && (complete ? ' · every digest known' : ` · digests known for ${known.toLocaleString('en')} of ${list.length.toLocaleString('en')} tags`)}
         </span>
+        {folded.folded > 0 && (
+          <label className="check small-text" title="Signature, attestation and SBOM tags are folded under the tag of the image they belong to">
+            <input type="checkbox" checked={showReferrerTags} onChange={(e) => setShowReferrerTags(e.target.checked)} />
+            Show signature tags ({folded.folded.toLocaleString('en')})
+          </label>
+        )}
         {isFetchingNextPage && <Busy>Loading more tags…</Busy>}
         {refreshing && !complete && <Busy>Reading every tag's digest in the background…</Busy>}
         {tags.isError && list && <ErrorState compact title="Could not load every page of tags" error={tags.error} onRetry={() => fetchNextPage()} />}
