@@ -9,6 +9,8 @@ describe('hash routes', () => {
     { screen: 'image', registryId: 'reg-1', repository: 'team/web/app', reference: 'sha256:abc' },
     { screen: 'image', registryId: 'r 2', repository: 'a/b', reference: 'v1.0_rc-1' },
     { screen: 'cleanup', registryId: 'reg-1', repository: 'team/web/app' },
+    { screen: 'storage', registryId: 'reg-1' },
+    { screen: 'storage', registryId: 'reg-1', repository: 'team/web/app' },
   ];
 
   it('round-trips every screen, slashes in repository names included', () => {

@@ -1,0 +1,20 @@
+/** The sidebar's links for the registry on screen: its storage view and the search across it. */
+import { routeHref, type Route } from '../app/route';
+import { openSearch } from '../search/open-search';
+
+/** "Storage" and "Search…" for the route's registry (nothing on the home screen). */
+export function CurrentRegistryLinks(props: { route: Route }) {
+  const r = props.route;
+  if (r.screen === 'home') return null;
+  return (
+    <div className="sidebar-links" data-testid="current-registry-links">
+      <h2 className="sidebar-title">This registry</h2>
+      <a href={routeHref({ screen: 'storage', registryId: r.registryId })} aria-current={r.screen === 'storage' ? 'page' : undefined}>
+        Storage
+      </a>
+      <button type="button" className="link" onClick={() => openSearch({ registryId: r.registryId })} aria-keyshortcuts="Control+K /">
+        Search all repositories
+      </button>
+    </div>
+  );
+}
