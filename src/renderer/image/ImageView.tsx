@@ -9,6 +9,7 @@ import { navigate } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
 import { registriesQuery } from '../registries/queries';
+import { SearchButton } from '../search/SearchButton';
 import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
@@ -101,6 +102,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
           </h1>
           {s && s.kind === 'index' && <span className="badge">index</span>}
           <span className="spacer" />
+          {s && <SearchButton registryId={registryId} query={`base:${repository}@${s.digest}`} label="Images built on this one" />}
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…
           </button>
