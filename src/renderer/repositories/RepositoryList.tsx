@@ -12,6 +12,7 @@ import { OpenByName } from './OpenByName';
 import { catalogMissing } from './no-catalog';
 import { PinnedRepositories } from './PinnedRepositories';
 import { catalogQuery } from './queries';
+import { RepositoryFigures, useRepositoryFigures } from '../storage/RepositoryFigures';
 import './repositories.css';
 
 const ROW_HEIGHT = 28;
@@ -144,6 +145,7 @@ function VirtualRepoList(props: {
   onNearEnd: () => void;
 }) {
   const { rows, onNearEnd } = props;
+  const figures = useRepositoryFigures(props.registryId);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -187,6 +189,7 @@ function VirtualRepoList(props: {
               <a href={routeHref({ screen: 'repository', registryId: props.registryId, repository: row.name })}>
                 {row.namespace && <span className="repo-ns mono">{row.namespace}/</span>}
                 <span className="repo-leaf mono">{row.leaf}</span>
+                {figures && <RepositoryFigures figures={figures.get(row.name)} />}
               </a>
             </li>
           );
