@@ -1,10 +1,12 @@
 /** "Delete N tags from REPO": the last look at every tag before anything is deleted. */
 import type { CleanupPlan } from '../../shared/cleanup-types';
-import { formatBytes, plural } from '../app/format';
+import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
+import { ReclaimLine } from '../storage/ReclaimLine';
+import { cleanupSelection } from './reclaim';
 
 /** Lists the tags of every digest the plan deletes; Confirm hands back to the page, which applies. */
-export function ConfirmDialog(props: { plan: CleanupPlan; onCancel: () => void; onConfirm: () => void }) {
+export function ConfirmDialog(props: { registryId: string; plan: CleanupPlan; onCancel: () => void; onConfirm: () => void }) {
   const { plan } = props;
   const tags = plan.deleteDigests.flatMap((d) => d.tags).sort();
   const title = `Delete ${plural(tags.length, 'tag')} from ${plan.repository}`;
@@ -26,7 +28,7 @@ export function ConfirmDialog(props: { plan: CleanupPlan; onCancel: () => void; 
           {plural(plan.keptCount + plan.protectedCount, 'tag')} stay{plan.protectedCount > 0 && ` (${plan.protectedCount} protected because they share an image with a kept tag or belong to a kept index)`}.
           Right before deleting, Berth checks each digest again and skips any that another tag has come to point at.
         </p>
-        <p className="muted">Frees about {formatBytes(plan.freedBytes)} once the registry runs its garbage collection.</p>
+        <ReclaimLine registryId={props.registryId} selection={cleanupSelection(plan)} lead="Deleting them" testId="cleanup-confirm-freed" />
       </div>
       <div className="form-actions">
         <button type="button" onClick={props.onCancel}>

@@ -1,5 +1,6 @@
 /** "Delete …": shows every tag that goes with the digest before anything is deleted. */
 import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { isValidDigest } from '../../shared/reference';
 import type { DeleteResult } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
@@ -8,6 +9,7 @@ import { Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
 import { registryCheckQuery } from '../registries/queries';
+import { ReclaimLine } from '../storage/ReclaimLine';
 import { deletePlanQuery, useDeleteManifest } from './queries';
 
 /** Plans on open; Confirm deletes by digest with the tags shown; errors stay in the dialog. */
@@ -29,6 +31,7 @@ export function DeleteDialog(props: {
 
   const name = `${repository}${isValidDigest(reference) ? '@' : ':'}${reference}`;
   const p = plan.data;
+  const selection = useMemo(() => (p ? [{ repository: p.repository, digest: p.digest }] : []), [p]);
   const confirm = () => {
     if (!p) return;
     del.mutate(
@@ -72,6 +75,7 @@ export function DeleteDialog(props: {
                 These are all the tags of <b className="mono">{repository}</b>: the repository will be left with no tags.
               </p>
             )}
+            <ReclaimLine registryId={registryId} selection={selection} lead="Deleting it" />
             <p className="muted">The registry frees the disk space only after its garbage collection runs.</p>
             <p className="muted" data-testid="delete-support">
               {deleteEnabled === false ? (
