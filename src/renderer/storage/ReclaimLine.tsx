@@ -11,6 +11,7 @@ import { formatBytes, formatRelative, plural } from '../app/format';
 import { Busy } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
 import { reclaimQuery, useIndexControls } from './queries';
+import { reclaimWording } from './reclaim-text';
 
 /** The estimate for `selection`, reading out-of-date repositories first; `refreshing` names them meanwhile. */
 export function useExactReclaim(registryId: string, selection: readonly ReclaimItem[]) {
@@ -55,13 +56,12 @@ export function ReclaimLine(props: { registryId: string; selection: readonly Rec
     );
   }
   const e = estimate;
-  const exact = e.coverage === 'full' && e.unknownSizes === 0 && e.notFound.length === 0;
-  const bound = e.unknownSizes > 0 ? 'at least ' : e.coverage !== 'full' ? 'up to ' : exact ? 'exactly ' : '';
+  const { exact, bound, scope } = reclaimWording(e);
   return (
     <p className={pending ? 'reclaim-line stale' : 'reclaim-line'} data-testid={testId} data-freed-bytes={e.freedBytes} data-exact={exact}>
       {props.lead ?? 'Deleting this'} frees {bound}
       <b data-testid={`${testId}-bytes`}>{formatBytes(e.freedBytes)}</b> after garbage collection
-      {e.coverage === 'full' ? ', registry-wide' : e.coverage === 'pinned' ? ', counting the pinned repositories only' : ''}{' '}
+      {scope}{' '}
       <span className="muted">(index as of {formatRelative(e.asOf)}{e.refreshed.length ? `; ${e.refreshed.join(', ')} just read again` : ''}).</span>
       {e.coverage === 'partial' && (
         <>
