@@ -110,7 +110,7 @@ export function CleanupPage(props: { registryId: string; repository: string }) {
         {apply.isError && <ErrorState compact title="The cleanup did not run" error={apply.error} />}
         {plan.data && rules !== null && <Summary plan={plan.data} />}
         {current && current.deleteDigests.length > 0 && (
-          <ReclaimLine registryId={registryId} selection={cleanupSelection(current)} lead="Exactly, deleting them" testId="cleanup-freed" />
+          <ReclaimLine registryId={registryId} selection={cleanupSelection(current)} lead="Deleting them" testId="cleanup-freed" />
         )}
         <div className="toolbar">
           <button type="button" disabled={!ready || current.deleteCount === 0} onClick={() => run(true)}>
