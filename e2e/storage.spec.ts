@@ -113,6 +113,8 @@ test('storage view: totals, treemap, table; a selection of tags, its exact figur
   await expect(freed).toContainText(/index as of/);
   await page.setViewportSize({ width: 1440, height: 900 });
   await shot(page, 'storage-03-selection-1440');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await shot(page, 'storage-03-selection-1024');
   await expectAccessible(page, 'storage view with a repository open', { include: '#main' });
 
   await panel.getByRole('button', { name: 'Delete 2 tags…' }).click();
@@ -131,6 +133,7 @@ test('storage view: totals, treemap, table; a selection of tags, its exact figur
 });
 
 test('search from the keyboard: `/`, a query, arrows and Enter open the image view', async ({ page, indexed: _app }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
   await addRegistry(page);
   await buildIndex(page);
 
