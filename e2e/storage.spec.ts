@@ -135,9 +135,11 @@ test('storage view: totals, treemap, table; a selection of tags, its exact figur
 test('search from the keyboard: `/`, a query, arrows and Enter open the image view', async ({ page, indexed: _app }) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   await addRegistry(page);
+  // The registry page's `/` is its repository filter's; everywhere else `/` opens the search.
+  await page.getByTestId('current-registry-links').getByRole('link', { name: 'Storage' }).click();
   await buildIndex(page);
 
-  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.getByRole('heading', { name: 'Storage', level: 1 }).click();
   await page.keyboard.press('/');
   const dialog = page.getByRole('dialog', { name: 'Search the registry' });
   const box = dialog.getByRole('combobox', { name: /Search repositories/ });
