@@ -12,6 +12,7 @@ import { Modal } from '../app/Modal';
 import { navigate } from '../app/route';
 import { asBerthError } from '../app/unwrap';
 import { registriesQuery } from '../registries/queries';
+import { indexAge } from '../storage/age';
 import { searchQuery, useIndexControls } from '../storage/queries';
 import './search.css';
 
@@ -127,7 +128,7 @@ export function SearchDialog(props: { registryId?: string; initialQuery: string;
           <span className="inline-error">{error.message}</span>
         ) : r ? (
           <>
-            {r.total ? `${plural(r.total, 'match', 'matches')}${r.truncated ? `, first ${r.hits.length} shown` : ''}` : 'Nothing matches'} · {r.tookMs.toFixed(1)} ms · index as of {formatRelative(r.asOf)}
+            {r.total ? `${plural(r.total, 'match', 'matches')}${r.truncated ? `, first ${r.hits.length} shown` : ''}` : 'Nothing matches'} · {r.tookMs.toFixed(1)} ms · index as of {indexAge(r.asOf)}
           </>
         ) : query ? (
           'Searching…'

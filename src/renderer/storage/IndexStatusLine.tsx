@@ -4,8 +4,9 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import type { IndexStatus } from '../../shared/index-types';
-import { formatRelative, plural } from '../app/format';
+import { plural } from '../app/format';
 import { asBerthError } from '../app/unwrap';
+import { indexAge } from './age';
 import { indexStatusQuery, useIndexControls } from './queries';
 
 function eta(seconds: number | null): string {
@@ -30,7 +31,7 @@ function describe(s: IndexStatus): string {
       return `Indexing: ${p.repositoriesDone.toLocaleString('en')} of ${total.toLocaleString('en')} repositories · ${p.requestsPerSecond.toFixed(0)} requests/s${eta(p.etaSeconds)}${pause}`;
     }
     case 'ready':
-      return `Index built ${formatRelative(s.builtAt)} (${held(s)}${s.scope === 'pinned' ? ', the pinned repositories' : ''}).`;
+      return `Index built ${indexAge(s.builtAt)} (${held(s)}${s.scope === 'pinned' ? ', the pinned repositories' : ''}).`;
     case 'interrupted':
       return `The index build stopped at ${p ? `${p.repositoriesDone.toLocaleString('en')} of ${(p.repositoriesTotal ?? 0).toLocaleString('en')}` : plural(s.repositories, 'repository', 'repositories')}; it resumes where it stopped.`;
     case 'failed':
@@ -76,7 +77,7 @@ export function IndexStatusLine(props: { registryId: string; compact?: boolean }
           {s.state === 'ready' ? 'Rebuild index' : 'Build the index'}
         </button>
       )}
-      {s.state !== 'building' && s.asOf && s.state !== 'none' && <span className="muted">Figures as of {formatRelative(s.asOf)}.</span>}
+      {s.state !== 'building' && s.asOf && s.state !== 'none' && <span className="muted">Figures as of {indexAge(s.asOf)}.</span>}
       {(start.error || cancel.error) && <span className="inline-error">{asBerthError(start.error ?? cancel.error).message}</span>}
       {!props.compact && s.failures.length > 0 && (
         <details className="index-failures">

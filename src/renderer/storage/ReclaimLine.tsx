@@ -7,9 +7,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { ReclaimEstimate, ReclaimItem } from '../../shared/index-types';
-import { formatBytes, formatRelative, plural } from '../app/format';
+import { formatBytes, plural } from '../app/format';
 import { Busy } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
+import { indexAge } from './age';
 import { reclaimQuery, useIndexControls } from './queries';
 import { reclaimWording } from './reclaim-text';
 
@@ -62,7 +63,7 @@ export function ReclaimLine(props: { registryId: string; selection: readonly Rec
       {props.lead ?? 'Deleting this'} frees {bound}
       <b data-testid={`${testId}-bytes`}>{formatBytes(e.freedBytes)}</b> after garbage collection
       {scope}{' '}
-      <span className="muted">(index as of {formatRelative(e.asOf)}{e.refreshed.length ? `; ${e.refreshed.join(', ')} just read again` : ''}).</span>
+      <span className="muted">(index as of {indexAge(e.asOf)}{e.refreshed.length ? `; ${e.refreshed.join(', ')} just read again` : ''}).</span>
       {e.coverage === 'partial' && (
         <>
           {' '}

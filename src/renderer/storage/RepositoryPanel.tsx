@@ -12,6 +12,7 @@ import { formatBytes, formatRelative, plural, shortDigest } from '../app/format'
 import { routeHref } from '../app/route';
 import { Busy, EmptyState, ErrorState } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { indexAge } from './age';
 import { repositoryStorageQuery } from './queries';
 import { ReclaimLine } from './ReclaimLine';
 import { SelectionDeleteDialog } from './SelectionDeleteDialog';
@@ -54,7 +55,7 @@ export function RepositoryPanel(props: { registryId: string; repository: string 
         <a href={routeHref({ screen: 'repository', registryId, repository })}>Open tags</a>
         {d && (
           <span className="muted small-text">
-            {d.refreshedAt ? `read ${formatRelative(d.refreshedAt)}` : 'not read yet'}
+            {d.refreshedAt ? `read ${indexAge(d.refreshedAt)}` : 'not read yet'}
             {d.stale && ' · being read again'}
           </span>
         )}
