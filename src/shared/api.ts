@@ -59,6 +59,12 @@ export interface BerthApi {
   reorderRegistries(ids: RegistryId[]): Promise<RegistryInfo[]>;
   /** Reachability, auth, credentials' source, rate limit; with a TLS error, the certificate presented. */
   checkRegistry(id: RegistryId): Promise<RegistryCheck>;
+  /**
+   * Checks registry settings before they are saved (nothing is stored): the form shows the result
+   * and lets the user save anyway or fix. With `id` (an edit), `input` is laid over the saved
+   * registry and an omitted password means the saved one — sent only to its own origin and user.
+   */
+  checkRegistryDraft(input: RegistryPatch, id?: RegistryId): Promise<RegistryCheck>;
   /** Keeps a repository in the registry's list (for registries without a catalog); checked with tags/list first. */
   pinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
   unpinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
@@ -119,6 +125,7 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   removeRegistry: true,
   reorderRegistries: true,
   checkRegistry: true,
+  checkRegistryDraft: true,
   pinRepository: true,
   unpinRepository: true,
   listNamespace: true,

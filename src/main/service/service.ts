@@ -136,6 +136,10 @@ export class BerthService implements BerthApi {
     return this.registries.check(id, signal);
   }
 
+  async checkRegistryDraft(input: RegistryPatch, id?: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
+    return this.registries.checkDraft(input, id, signal);
+  }
+
   async pinRepository(id: RegistryId, repository: string, signal?: AbortSignal): Promise<RegistryInfo> {
     return this.registries.pin(id, repository, signal);
   }

@@ -136,6 +136,7 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   removeRegistry: spec(['id', registryId]),
   reorderRegistries: spec(['ids', z.array(registryId).max(1000)]),
   checkRegistry: spec(['id', registryId]),
+  checkRegistryDraft: spec(['input', registryPatch], ['id', optional(registryId)]),
   pinRepository: spec(['id', registryId], ['repository', z.string().trim().min(1, 'the repository name is empty').max(300)]),
   unpinRepository: spec(['id', registryId], ['repository', z.string().max(300)]),
   listNamespace: spec(['id', registryId], ['namespace', namespace], ['page', optional(z.number().int().min(1).max(100_000))]),

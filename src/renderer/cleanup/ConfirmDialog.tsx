@@ -1,5 +1,6 @@
 /** "Delete N tags from REPO": the last look at every tag before anything is deleted. */
 import type { CleanupPlan } from '../../shared/cleanup-types';
+import { sortNatural } from '../../shared/natural-order';
 import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
 import { ReclaimLine } from '../storage/ReclaimLine';
@@ -8,7 +9,7 @@ import { cleanupSelection } from './reclaim';
 /** Lists the tags of every digest the plan deletes; Confirm hands back to the page, which applies. */
 export function ConfirmDialog(props: { registryId: string; plan: CleanupPlan; onCancel: () => void; onConfirm: () => void }) {
   const { plan } = props;
-  const tags = plan.deleteDigests.flatMap((d) => d.tags).sort();
+  const tags = sortNatural(plan.deleteDigests.flatMap((d) => d.tags));
   const title = `Delete ${plural(tags.length, 'tag')} from ${plan.repository}`;
   return (
     <Modal title={title} onClose={props.onCancel} testId="cleanup-confirm" wide>

@@ -1,25 +1,21 @@
 /**
- * Mounted once by the app: opens the search on Ctrl/⌘+K (anywhere) and `/` (outside text
- * fields), for the registry on screen, and renders the dialog while it is open.
+ * Mounted once by the app: registers the search's keys in the shortcut registry — Ctrl/⌘+K
+ * anywhere (app-wide priority, so it wins over a screen's filter), `/` outside text fields where
+ * the screen has no `/` of its own (the repository list keeps `/` for its filter) — for the
+ * registry on screen, and renders the dialog while it is open.
  */
-import { useEffect } from 'react';
 import type { Route } from '../app/route';
-import { closeSearch, openSearch, opensSearch, useSearchState } from './open-search';
+import { SHORTCUT_PRIORITY, useShortcut } from '../app/shortcuts';
+import { closeSearch, openSearch, useSearchState } from './open-search';
 import { SearchDialog } from './SearchDialog';
 
-/** The shortcut listener and the dialog. */
+/** The search's shortcuts and the dialog. */
 export function SearchRoot(props: { route: Route }) {
   const state = useSearchState();
   const registryId = props.route.screen === 'home' ? undefined : props.route.registryId;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || !opensSearch(e, !!document.querySelector('dialog[open]'))) return;
-      e.preventDefault();
-      openSearch({ registryId });
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [registryId]);
+  const open = () => openSearch({ registryId });
+  useShortcut({ keys: ['Mod+K'], description: 'Search every repository of the registry', group: 'Everywhere', priority: SHORTCUT_PRIORITY.global, inFields: true, run: open });
+  useShortcut({ keys: ['/'], description: 'Search every repository (where the screen has no filter)', group: 'Everywhere', priority: SHORTCUT_PRIORITY.screen - 1, run: open });
   if (!state.open) return null;
   return <SearchDialog key={state.opened} registryId={state.registryId ?? registryId} initialQuery={state.query} onClose={closeSearch} />;
 }

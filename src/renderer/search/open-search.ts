@@ -42,16 +42,3 @@ export function useSearchState(): SearchState {
     () => state,
   );
 }
-
-/** True when a key typed now goes into a text field (so `/` is a character there, not a shortcut). */
-export function typingIn(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  if (!el || !el.tagName) return false;
-  return el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes((el as HTMLInputElement).type));
-}
-
-/** Which keys open the search: Ctrl/⌘+K anywhere, `/` outside text fields and dialogs. */
-export function opensSearch(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'target'>, dialogOpen: boolean): boolean {
-  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') return true;
-  return e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !dialogOpen && !typingIn(e.target);
-}

@@ -12,7 +12,7 @@ export function CurrentRegistryLinks(props: { route: Route }) {
       <a href={routeHref({ screen: 'storage', registryId: r.registryId })} aria-current={r.screen === 'storage' ? 'page' : undefined}>
         Storage
       </a>
-      <button type="button" className="link" onClick={() => openSearch({ registryId: r.registryId })} aria-keyshortcuts="Control+K /">
+      <button type="button" className="link" onClick={() => openSearch({ registryId: r.registryId })} aria-keyshortcuts="Control+K">
         Search all repositories
       </button>
     </div>
