@@ -7,10 +7,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { IndexSearchHit } from '../../shared/index-types';
-import { formatBytes, formatRelative, plural, shortDigest } from '../app/format';
+import { DigestChip } from '../app/DigestChip';
+import { DigestHuesContext, useDigestHues } from '../app/digest-hues';
+import { formatBytes, plural, shortDigest } from '../app/format';
 import { Modal } from '../app/Modal';
 import { navigate } from '../app/route';
 import { asBerthError } from '../app/unwrap';
+import { When } from '../app/When';
 import { registriesQuery } from '../registries/queries';
 import { indexAge } from '../storage/age';
 import { searchQuery, useIndexControls } from '../storage/queries';
@@ -58,6 +61,7 @@ export function SearchDialog(props: { registryId?: string; initialQuery: string;
   const results = useQuery({ ...searchQuery(id ?? '', query), enabled: !!id && query !== '', placeholderData: keepPreviousData });
   const hits = useMemo(() => (query && results.data ? results.data.hits : []), [query, results.data]);
   const error = query && results.error ? asBerthError(results.error) : null;
+  const hues = useDigestHues(useMemo(() => hits.map((h) => h.digest), [hits]));
 
   const openHit = (h: IndexSearchHit | undefined) => {
     if (!h || !id) return;
@@ -144,27 +148,31 @@ export function SearchDialog(props: { registryId?: string; initialQuery: string;
           </button>
         </p>
       )}
-      <ul id={listId} role="listbox" aria-label="Search results" className="search-results" data-testid="search-results">
-        {hits.map((h, i) => (
-          <li
-            key={`${h.repository}\0${h.tag ?? h.digest}`}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            className={i === active ? 'search-hit active' : 'search-hit'}
-            onMouseMove={() => setActive(i)}
-            onClick={() => openHit(h)}
-          >
-            <span className="hit-name mono">{hitName(h)}</span>
-            <code className="hit-digest mono" title={h.digest}>
-              {shortDigest(h.digest)}
-            </code>
-            <span className="hit-size">{formatBytes(h.size)}</span>
-            <span className="hit-created">{formatRelative(h.created)}</span>
-            <span className="hit-platforms">{h.platforms.join(', ') || (h.kind === 'index' ? 'index' : '')}</span>
-          </li>
-        ))}
-      </ul>
+      <DigestHuesContext.Provider value={hues}>
+        <ul id={listId} role="listbox" aria-label="Search results" className="search-results" data-testid="search-results">
+          {hits.map((h, i) => (
+            <li
+              key={`${h.repository}\0${h.tag ?? h.digest}`}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'search-hit active' : 'search-hit'}
+              onMouseMove={() => setActive(i)}
+              onClick={() => openHit(h)}
+            >
+              <span className="hit-name mono">{hitName(h)}</span>
+              <span className="hit-digest">
+                <DigestChip digest={h.digest} />
+              </span>
+              <span className="hit-size">{formatBytes(h.size)}</span>
+              <span className="hit-created">
+                <When iso={h.created} />
+              </span>
+              <span className="hit-platforms">{h.platforms.join(', ') || (h.kind === 'index' ? 'index' : '')}</span>
+            </li>
+          ))}
+        </ul>
+      </DigestHuesContext.Provider>
     </Modal>
   );
 }

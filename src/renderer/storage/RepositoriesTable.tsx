@@ -6,7 +6,8 @@
 import { useMemo, useState } from 'react';
 import type { RepositoryStorage } from '../../shared/index-types';
 import { compareNatural } from '../../shared/natural-order';
-import { formatBytes, formatRelative } from '../app/format';
+import { formatBytes } from '../app/format';
+import { When } from '../app/When';
 
 type Column = 'repository' | 'tags' | 'ownBytes' | 'sharedBytes' | 'untagged' | 'lastPush';
 /** Rows drawn at once; thousands of repositories are shown on request. */
@@ -73,7 +74,7 @@ export function RepositoriesTable(props: { rows: RepositoryStorage[]; selected?:
               <td className="num">{formatBytes(r.ownBytes)}</td>
               <td className="num">{formatBytes(r.sharedBytes)}</td>
               <td className="num">{r.untagged ? r.untagged.toLocaleString('en') : ''}</td>
-              <td title={r.lastPush ?? undefined}>{r.lastPush ? formatRelative(r.lastPush) : ''}</td>
+              <td>{r.lastPush ? <When iso={r.lastPush} /> : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -5,7 +5,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { RepositoryStorage } from '../../shared/index-types';
-import { formatBytes, formatRelative, plural } from '../app/format';
+import { formatBytes, plural } from '../app/format';
+import { When } from '../app/When';
 import { indexStatusQuery, storageQuery } from './queries';
 
 /** Figures by repository name once the index holds any (undefined before: no columns at all). */
@@ -30,9 +31,7 @@ export function RepositoryFigures(props: { figures: RepositoryStorage | undefine
       <span className="repo-fig size" title={f ? `${formatBytes(f.ownBytes)} only its own, ${formatBytes(f.sharedBytes)} shared with other repositories` : undefined}>
         {f ? formatBytes(size) : ''}
       </span>
-      <span className="repo-fig pushed" title={f?.lastPush ?? undefined}>
-        {f?.lastPush ? formatRelative(f.lastPush) : ''}
-      </span>
+      <span className="repo-fig pushed">{f?.lastPush ? <When iso={f.lastPush} /> : ''}</span>
     </span>
   );
 }

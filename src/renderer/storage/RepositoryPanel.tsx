@@ -8,22 +8,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { ReclaimItem, StorageRow } from '../../shared/index-types';
 import { compareNatural } from '../../shared/natural-order';
-import { formatBytes, formatRelative, plural, shortDigest } from '../app/format';
+import { DigestChip } from '../app/DigestChip';
+import { DigestHuesContext, useDigestHues } from '../app/digest-hues';
+import { formatBytes, plural, shortDigest } from '../app/format';
 import { routeHref } from '../app/route';
+import { When } from '../app/When';
 import { Busy, EmptyState, ErrorState } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
 import { indexAge } from './age';
 import { repositoryStorageQuery } from './queries';
 import { ReclaimLine } from './ReclaimLine';
 import { SelectionDeleteDialog } from './SelectionDeleteDialog';
-
-function Digest(props: { digest: string }) {
-  return (
-    <code className="mono muted" title={props.digest}>
-      {shortDigest(props.digest)}
-    </code>
-  );
-}
 
 /** The rows and selection of `repository`. */
 export function RepositoryPanel(props: { registryId: string; repository: string }) {
@@ -45,6 +40,7 @@ export function RepositoryPanel(props: { registryId: string; repository: string 
       return next;
     });
   const allChosen = tags.length > 0 && chosen.length === tags.length;
+  const hues = useDigestHues(useMemo(() => tags.map((t) => t.digest), [tags]));
 
   return (
     <section className="repository-storage" aria-labelledby="repo-storage-title" data-testid="repository-storage">
@@ -98,11 +94,13 @@ export function RepositoryPanel(props: { registryId: string; repository: string 
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {tags.map((t) => (
-                <TagRow key={t.tag} row={t} checked={selected.has(t.tag!)} onToggle={() => toggle(t.tag!)} registryId={registryId} repository={repository} />
-              ))}
-            </tbody>
+            <DigestHuesContext.Provider value={hues}>
+              <tbody>
+                {tags.map((t) => (
+                  <TagRow key={t.tag} row={t} checked={selected.has(t.tag!)} onToggle={() => toggle(t.tag!)} registryId={registryId} repository={repository} />
+                ))}
+              </tbody>
+            </DigestHuesContext.Provider>
           </table>
         </>
       )}
@@ -127,7 +125,9 @@ export function RepositoryPanel(props: { registryId: string; repository: string 
                 <tr key={u.digest}>
                   <td className="mono small-text">{u.digest}</td>
                   <td className="num">{formatBytes(u.size)}</td>
-                  <td>{formatRelative(u.created)}</td>
+                  <td>
+                    <When iso={u.created} />
+                  </td>
                   <td className="num">{formatBytes(u.freedBytes)}</td>
                   <td>
                     <button type="button" className="small danger-quiet" onClick={() => setDeletingDigest(u.digest)} aria-label={`Delete ${shortDigest(u.digest)} by digest`}>
@@ -170,10 +170,12 @@ function TagRow(props: { row: StorageRow; checked: boolean; onToggle: () => void
         )}
       </td>
       <td>
-        <Digest digest={t.digest} />
+        <DigestChip digest={t.digest} />
       </td>
       <td className="num">{formatBytes(t.size)}</td>
-      <td title={t.created ?? undefined}>{formatRelative(t.created)}</td>
+      <td>
+        <When iso={t.created} />
+      </td>
       <td className="num" data-testid="tag-freed">
         {formatBytes(t.freedBytes)}
       </td>
