@@ -9,10 +9,11 @@ export function CurrentRegistryLinks(props: { route: Route }) {
   return (
     <div className="sidebar-links" data-testid="current-registry-links">
       <h2 className="sidebar-title">This registry</h2>
-      <a href={routeHref({ screen: 'storage', registryId: r.registryId })} aria-current={r.screen === 'storage' ? 'page' : undefined}>
+      {/* Out of the Tab order: the sidebar is one Tab stop (#12); keyboard users reach both from the registry page and Ctrl/⌘+K. */}
+      <a href={routeHref({ screen: 'storage', registryId: r.registryId })} aria-current={r.screen === 'storage' ? 'page' : undefined} tabIndex={-1}>
         Storage
       </a>
-      <button type="button" className="link" onClick={() => openSearch({ registryId: r.registryId })} aria-keyshortcuts="Control+K">
+      <button type="button" className="link" tabIndex={-1} onClick={() => openSearch({ registryId: r.registryId })} aria-keyshortcuts="Control+K">
         Search all repositories
       </button>
     </div>
