@@ -16,9 +16,20 @@ Usage:
   berth ls REGISTRY                        list repositories
   berth tags REGISTRY/REPO                 list tags
   berth inspect REGISTRY/REPO[:TAG|@DIGEST]  show a manifest (image or index)
-  berth rm REGISTRY/REPO:TAG|@DIGEST [--yes] delete by digest (shows the tags it takes along)
+  berth rm REF... [--yes]                  delete by digest (shows the tags it takes along);
+                                           REF is REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST
+  berth rm REF... --dry-run                delete nothing: list the manifests and tags that would go
+                                           and the exact bytes freed after garbage collection
+  berth du REGISTRY[/REPO]                 where the space goes: stored total, per repository
+                                           (own / shared bytes), per tag (bytes freed if deleted)
+  berth find REGISTRY QUERY                search every repository: words (repository names),
+                                           tag:v1.*  digest:ab12  label:k=v  platform:linux/arm64
+                                           created:>2024-01  size:>100MB  base:REPO:TAG  is:untagged
   berth save REGISTRY/REPO[:TAG] FILE      save a tag to a tarball (see berth save --help)
   berth cp SRC DST                         copy a tag to another repository or registry (see berth cp --help)
+
+du, find and rm --dry-run use the registry index in Berth's cache folder (shared with the app),
+building or updating it first and saying so on stderr; --refresh builds it again.
 
 Options of save and cp:
   --platform OS/ARCH[/VARIANT]  that platform of a multi-platform tag (repeat for several);
@@ -28,7 +39,7 @@ Options of save and cp:
   --format docker|oci           save: docker load-compatible (default) or an OCI image layout
   --force                       save: replace FILE if it exists
 
-Options of ls, tags, inspect, rm, save, cp:
+Options of ls, tags, inspect, rm, du, find, save, cp:
   --json          machine-readable output
   --insecure      allow plain http / unverified TLS to a non-loopback registry
   --ca-file FILE  trust this CA certificate (PEM) for the registry
@@ -73,7 +84,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         if (wantsHelp(rest)) return help(io, 'berth inspect REGISTRY/REPO[:TAG|@DIGEST] [--json] [--insecure] [--ca-file FILE]');
         return await (await import('./commands/browse')).runInspect(rest, io);
       case 'rm':
-        if (wantsHelp(rest)) return help(io, 'berth rm REGISTRY/REPO:TAG|@DIGEST [--yes] [--json] [--insecure] [--ca-file FILE]');
+        if (wantsHelp(rest)) return help(io, 'berth rm REGISTRY/REPO:TAG|@DIGEST... [--dry-run [--refresh]] [--yes] [--json] [--insecure] [--ca-file FILE]');
         return await (await import('./commands/rm')).runRm(rest, io);
       case 'save': {
         const transfer = await import('./commands/transfer');
@@ -85,6 +96,12 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         if (wantsHelp(rest)) return help(io, transfer.CP_USAGE);
         return await transfer.runCp(rest, io);
       }
+      case 'du':
+        if (wantsHelp(rest)) return help(io, 'berth du REGISTRY[/REPO] [--refresh] [--json] [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/du')).runDu(rest, io);
+      case 'find':
+        if (wantsHelp(rest)) return help(io, 'berth find REGISTRY QUERY... [--limit N] [--refresh] [--json] [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/du')).runFind(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; run berth --help`);
     }

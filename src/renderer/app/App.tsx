@@ -6,6 +6,9 @@ import { ImageView } from '../image/ImageView';
 import { PushRoot } from '../push';
 import { RegistryPage } from '../registries/RegistryPage';
 import { RegistrySidebar } from '../registries/RegistrySidebar';
+import { SearchRoot } from '../search/SearchRoot';
+import { useIndexEvents } from '../storage/queries';
+import { StoragePage } from '../storage/StoragePage';
 import { TagsPage } from '../tags/TagsPage';
 import { Home } from './Home';
 import { Layout } from './Layout';
@@ -28,7 +31,15 @@ function Screen({ route }: { route: Route }) {
       return <ImageView registryId={route.registryId} repository={route.repository} reference={route.reference} parent={route.parent} />;
     case 'cleanup':
       return <CleanupPage key={`${route.registryId}/${route.repository}`} registryId={route.registryId} repository={route.repository} />;
+    case 'storage':
+      return <StoragePage key={route.registryId} registryId={route.registryId} repository={route.repository} />;
   }
+}
+
+/** App-wide parts of the registry index: its events keep the queries current; the search dialog and its keys. */
+function IndexRoot(props: { route: Route }) {
+  useIndexEvents();
+  return <SearchRoot route={props.route} />;
 }
 
 /** App-wide keys: `?` lists them all; Ctrl/⌘+R refreshes what the screen shows (not the page). */
@@ -60,6 +71,7 @@ export function App() {
       >
         <Screen route={route} />
       </Layout>
+      <IndexRoot route={route} />
       <AppShortcuts />
     </QueryClientProvider>
   );

@@ -10,6 +10,8 @@ describe('hash routes', () => {
     { screen: 'image', registryId: 'r 2', repository: 'a/b', reference: 'v1.0_rc-1' },
     { screen: 'image', registryId: 'reg-1', repository: 'team/multi', reference: 'sha256:abc', parent: '1.0' },
     { screen: 'cleanup', registryId: 'reg-1', repository: 'team/web/app' },
+    { screen: 'storage', registryId: 'reg-1' },
+    { screen: 'storage', registryId: 'reg-1', repository: 'team/web/app' },
   ];
 
   it('round-trips every screen, slashes in repository names included', () => {

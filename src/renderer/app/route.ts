@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'registry'; registryId: string }
   | { screen: 'repository'; registryId: string; repository: string }
   | { screen: 'image'; registryId: string; repository: string; reference: string; parent?: string }
-  | { screen: 'cleanup'; registryId: string; repository: string };
+  | { screen: 'cleanup'; registryId: string; repository: string }
+  | { screen: 'storage'; registryId: string; repository?: string };
 
 /** Parses a `location.hash`; anything unknown is the home screen. */
 export function parseRoute(hash: string): Route {
@@ -19,6 +20,14 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'c' && parts.length === 3) {
     try {
       return { screen: 'cleanup', registryId: decodeURIComponent(parts[1]), repository: decodeURIComponent(parts[2]) };
+    } catch {
+      return { screen: 'home' };
+    }
+  }
+  if (parts[0] === 's' && (parts.length === 2 || parts.length === 3)) {
+    try {
+      const [registryId, repository] = parts.slice(1).map(decodeURIComponent);
+      return repository === undefined ? { screen: 'storage', registryId } : { screen: 'storage', registryId, repository };
     } catch {
       return { screen: 'home' };
     }
@@ -49,6 +58,8 @@ export function routeHref(route: Route): string {
       return `#/r/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}/${encodeURIComponent(route.reference)}${route.parent !== undefined ? `/${encodeURIComponent(route.parent)}` : ''}`;
     case 'cleanup':
       return `#/c/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}`;
+    case 'storage':
+      return `#/s/${encodeURIComponent(route.registryId)}${route.repository !== undefined ? `/${encodeURIComponent(route.repository)}` : ''}`;
   }
 }
 

@@ -10,7 +10,9 @@ import { formatBytes, plural } from '../app/format';
 import { routeHref } from '../app/route';
 import { Busy, ErrorState } from '../app/StateViews';
 import { ReclaimSpace } from '../doctor/ReclaimSpace';
+import { ReclaimLine } from '../storage/ReclaimLine';
 import { ConfirmDialog } from './ConfirmDialog';
+import { cleanupSelection } from './reclaim';
 import { PreviewTable } from './PreviewTable';
 import { cleanupPlanQuery, useApplyCleanup, useCleanupProgress } from './queries';
 import { ResultTable } from './ResultTable';
@@ -112,6 +114,9 @@ export function CleanupPage(props: { registryId: string; repository: string }) {
         {rules !== null && plan.isError && <ErrorState compact title="Could not plan the cleanup" error={plan.error} onRetry={() => plan.refetch()} />}
         {apply.isError && <ErrorState compact title="The cleanup did not run" error={apply.error} />}
         {plan.data && rules !== null && <Summary plan={plan.data} />}
+        {current && current.deleteDigests.length > 0 && (
+          <ReclaimLine registryId={registryId} selection={cleanupSelection(current)} lead="Deleting them" testId="cleanup-freed" />
+        )}
         <div className="toolbar">
           <button type="button" disabled={!ready || current.deleteCount === 0} onClick={() => run(true)}>
             Dry run
@@ -137,7 +142,7 @@ export function CleanupPage(props: { registryId: string; repository: string }) {
 
       {plan.data && rules !== null && <PreviewTable plan={plan.data} stale={!current || plan.isFetching} />}
 
-      {confirming && current && <ConfirmDialog plan={current} onCancel={() => setConfirming(false)} onConfirm={() => run(false)} />}
+      {confirming && current && <ConfirmDialog registryId={registryId} plan={current} onCancel={() => setConfirming(false)} onConfirm={() => run(false)} />}
     </div>
   );
 }

@@ -1,11 +1,13 @@
 /** "Delete N tags from REPO": the last look at every tag before anything is deleted. */
 import type { CleanupPlan } from '../../shared/cleanup-types';
 import { sortNatural } from '../../shared/natural-order';
-import { formatBytes, plural } from '../app/format';
+import { plural } from '../app/format';
 import { Modal } from '../app/Modal';
+import { ReclaimLine } from '../storage/ReclaimLine';
+import { cleanupSelection } from './reclaim';
 
 /** Lists the tags of every digest the plan deletes; Confirm hands back to the page, which applies. */
-export function ConfirmDialog(props: { plan: CleanupPlan; onCancel: () => void; onConfirm: () => void }) {
+export function ConfirmDialog(props: { registryId: string; plan: CleanupPlan; onCancel: () => void; onConfirm: () => void }) {
   const { plan } = props;
   const tags = sortNatural(plan.deleteDigests.flatMap((d) => d.tags));
   const title = `Delete ${plural(tags.length, 'tag')} from ${plan.repository}`;
@@ -33,7 +35,7 @@ export function ConfirmDialog(props: { plan: CleanupPlan; onCancel: () => void; 
             {plural(plan.referrers.tags.length, 'referrer tag')}) go with them, so none is left without its image.
           </p>
         )}
-        <p className="muted">Frees about {formatBytes(plan.freedBytes)} once the registry runs its garbage collection.</p>
+        <ReclaimLine registryId={props.registryId} selection={cleanupSelection(plan)} lead="Deleting them" testId="cleanup-confirm-freed" />
       </div>
       <div className="form-actions">
         <button type="button" onClick={props.onCancel}>

@@ -7,6 +7,7 @@ import { berth } from '../app/berth';
 import { call } from '../app/unwrap';
 import { manifestKeys } from '../image/queries';
 import { repositoryKeys } from '../repositories/queries';
+import { indexKeys } from '../storage/queries';
 import { tagKeys } from '../tags/queries';
 
 /** Query keys of this feature; a plan is keyed by registry, repository and the rules themselves. */
@@ -52,6 +53,7 @@ export function useApplyCleanup(id: RegistryId, repo: string) {
         qc.invalidateQueries({ queryKey: tagKeys.repo(id, repo) }),
         qc.invalidateQueries({ queryKey: repositoryKeys.catalog(id) }),
         qc.invalidateQueries({ queryKey: cleanupKeys.repo(id, repo) }),
+        qc.invalidateQueries({ queryKey: indexKeys.registry(id) }),
       ]);
     },
   });

@@ -1,6 +1,6 @@
 /** "Delete …": shows every tag that goes with the digest before anything is deleted. */
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { isValidDigest } from '../../shared/reference';
 import type { DeleteResult } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
@@ -11,6 +11,7 @@ import { asBerthError } from '../app/unwrap';
 import { referrerDeleteQuery } from '../referrers/queries';
 import { ReferrersToDelete } from '../referrers/ReferrersToDelete';
 import { registryCheckQuery } from '../registries/queries';
+import { ReclaimLine } from '../storage/ReclaimLine';
 import { deletePlanQuery, useDeleteManifest } from './queries';
 
 /** Plans on open; Confirm deletes by digest with the tags shown; errors stay in the dialog. */
@@ -35,6 +36,11 @@ export function DeleteDialog(props: {
   const [withReferrers, setWithReferrers] = useState(true);
   const name = `${repository}${isValidDigest(reference) ? '@' : ':'}${reference}`;
   const p = plan.data;
+  const referrerItems = referrers.data?.items;
+  const selection = useMemo(
+    () => (p ? [p.digest, ...(withReferrers ? (referrerItems ?? []).map((i) => i.digest) : [])].map((digest) => ({ repository: p.repository, digest })) : []),
+    [p, withReferrers, referrerItems],
+  );
   const confirm = () => {
     if (!p) return;
     const items = withReferrers ? (referrers.data?.items ?? []) : [];
@@ -80,6 +86,7 @@ export function DeleteDialog(props: {
                 These are all the tags of <b className="mono">{repository}</b>: the repository will be left with no tags.
               </p>
             )}
+            <ReclaimLine registryId={registryId} selection={selection} lead="Deleting it" />
             <p className="muted">The registry frees the disk space only after its garbage collection runs.</p>
             <p className="muted" data-testid="delete-support">
               {deleteEnabled === false ? (

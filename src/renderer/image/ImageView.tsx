@@ -12,6 +12,7 @@ import { DeleteDialog } from '../delete/DeleteDialog';
 import { SupplyChainSection } from '../referrers/SupplyChainSection';
 import { registriesQuery } from '../registries/queries';
 import { TransferButtons } from '../transfer/TransferActions';
+import { SearchButton } from '../search/SearchButton';
 import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
@@ -109,6 +110,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
             </a>
           )}
           <TransferButtons registryId={registryId} repository={repository} reference={reference} />
+          {s && <SearchButton registryId={registryId} query={`base:${repository}@${s.digest}`} label="Images built on this one" />}
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…
           </button>

@@ -4,6 +4,9 @@ import { useState } from 'react';
 import { EmptyState } from '../app/StateViews';
 import { RegistryDoctor } from '../doctor/RegistryDoctor';
 import { RepositoryList } from '../repositories/RepositoryList';
+import { routeHref } from '../app/route';
+import { SearchButton } from '../search/SearchButton';
+import { IndexStatusLine } from '../storage/IndexStatusLine';
 import type { RegistryFormValues } from './form-state';
 import { CredentialProblem } from './CredentialProblem';
 import { CredentialsLine } from './CredentialsLine';
@@ -48,6 +51,13 @@ export function RegistryPage(props: { registryId: string }) {
         </div>
         <CredentialsLine registryId={props.registryId} />
         <RegistryStatus registryId={props.registryId} quiet={!!untrusted || isCredentialSourceError(error)} />
+        {info && !untrusted && !isCredentialSourceError(error) && (
+          <div className="registry-index-line">
+            <a href={routeHref({ screen: 'storage', registryId: props.registryId })}>Storage: where the space goes</a>
+            <SearchButton registryId={props.registryId} />
+            <IndexStatusLine registryId={props.registryId} compact />
+          </div>
+        )}
       </header>
       {untrusted ? (
         <UntrustedCertificate

@@ -12,6 +12,7 @@ import { AddRegistryDialog } from './AddRegistryDialog';
 import { EditRegistryDialog } from './EditRegistryDialog';
 import { registriesQuery, useReorderRegistries } from './queries';
 import { RemoveRegistryDialog } from './RemoveRegistryDialog';
+import { CurrentRegistryLinks } from '../storage/CurrentRegistryLinks';
 import { SidebarItem } from './SidebarItem';
 import './registries.css';
 
@@ -104,6 +105,7 @@ export function RegistrySidebar(props: { route: Route }) {
         ))}
       </ul>
       {reorder.isError && <ErrorState compact title="The order was not saved" error={reorder.error} />}
+      {current && <CurrentRegistryLinks route={props.route} />}
       {adding && <AddRegistryDialog onClose={() => setAdding(false)} />}
       {editing && <EditRegistryDialog info={editing} onClose={() => setEditing(null)} />}
       {removing && <RemoveRegistryDialog info={removing} current={current === removing.id} onClose={() => setRemoving(null)} />}

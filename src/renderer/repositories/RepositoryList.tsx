@@ -13,6 +13,7 @@ import { OpenByName } from './OpenByName';
 import { catalogMissing } from './no-catalog';
 import { PinnedRepositories } from './PinnedRepositories';
 import { catalogQuery } from './queries';
+import { RepositoryFigures, useRepositoryFigures } from '../storage/RepositoryFigures';
 import './repositories.css';
 
 const ROW_HEIGHT = 28;
@@ -161,6 +162,7 @@ function VirtualRepoList(props: {
   onNearEnd: () => void;
 }) {
   const { rows, onNearEnd } = props;
+  const figures = useRepositoryFigures(props.registryId);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -204,6 +206,7 @@ function VirtualRepoList(props: {
               <a href={routeHref({ screen: 'repository', registryId: props.registryId, repository: row.name })}>
                 {row.namespace && <span className="repo-ns mono">{row.namespace}/</span>}
                 <span className="repo-leaf mono">{row.leaf}</span>
+                {figures && <RepositoryFigures figures={figures.get(row.name)} />}
               </a>
             </li>
           );

@@ -8,7 +8,9 @@ export async function registryGarbageCollect(reg: RunningRegistry, opts: { delet
   const args = ['garbage-collect', reg.configPath];
   if (opts.deleteUntagged) args.splice(1, 0, '--delete-untagged');
   try {
-    const { stdout, stderr } = await promisify(execFile)(REGISTRY_BIN, args, { maxBuffer: 64 << 20 });
+    // Like `serve` (start.ts): distribution reads REGISTRY_* variables as configuration (REGISTRY_AUTH_FILE is podman's).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
+    const { stdout, stderr } = await promisify(execFile)(REGISTRY_BIN, args, { maxBuffer: 64 << 20, env });
     return stdout + stderr;
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string };
