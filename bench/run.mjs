@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// `npm run bench [browse|push]`: runs the benchmarks (each prints its figures) one after another.
+// `npm run bench [browse|push|index] [--flag value…]`: runs the benchmarks (each prints its figures) one
+// after another; flags go to each (`node bench/run.mjs index --repos 200 --tags-per-repo 10`).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
-const all = ['browse', 'push'];
+const args = process.argv.slice(2);
+const flagAt = args.findIndex((a) => a.startsWith('--'));
+const wanted = flagAt < 0 ? args : args.slice(0, flagAt);
+const flags = flagAt < 0 ? [] : args.slice(flagAt);
+const all = ['browse', 'push', 'index'];
 const which = wanted.length ? wanted : all;
 let failed = 0;
 for (const name of which) {
@@ -15,7 +19,7 @@ for (const name of which) {
     process.exit(2);
   }
   console.log(`\n=== bench/${name} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve(here, `${name}.ts`)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve(here, `${name}.ts`), ...flags], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
