@@ -56,7 +56,8 @@ export async function bareIndex(baseUrl: string): Promise<BareRun> {
   const send = (kind: string, method: 'GET' | 'HEAD', path: string, accept?: string) =>
     slots.run(async () => {
       byKind[kind] = (byKind[kind] ?? 0) + 1;
-      const res = await agent.request({ origin, path, method, headers: accept ? { accept } : {} });
+      // reset: false keeps the connection after a HEAD (undici closes it by default), as the engine does.
+      const res = await agent.request({ origin, path, method, headers: accept ? { accept } : {}, reset: false });
       const body = method === 'HEAD' ? (await res.body.dump(), '') : await res.body.text();
       if (res.statusCode >= 300) throw new Error(`${method} ${path} answered ${res.statusCode}`);
       return { headers: res.headers, body };

@@ -41,6 +41,7 @@ async function timedBuild(client: RegistryClient, index: RegistryIndex, label: s
 }
 
 async function engine(): Promise<unknown> {
+  const atStart = memory();
   const client = clientFor();
   const content = new ContentStore(join(dir, 'content'));
   const index = new RegistryIndex('bench', join(dir, 'index'), content);
@@ -76,7 +77,7 @@ async function engine(): Promise<unknown> {
         fileBytes: statSync(join(dir, 'index', 'index.jsonl')).size,
         reloadMs,
       },
-      memory: { afterFirstBuild: afterFirst, holdingIndex: held, heapUsed: process.memoryUsage().heapUsed },
+      memory: { atStart, afterFirstBuild: afterFirst, holdingIndex: held, heapUsed: process.memoryUsage().heapUsed },
     };
   } finally {
     await index.close();
