@@ -24,7 +24,7 @@ const TARGET = { indexVsBare: 1.3, cachedVsFirst: 0.3, peakRssBytes: 300e6, sear
 const RESULTS = resolve(import.meta.dirname, 'results/index.json');
 const CHILD = resolve(import.meta.dirname, 'support/index-child.ts');
 
-type Timed = BuildResult & { ms: number };
+type Timed = BuildResult & { ms: number; cpuMs: number };
 type Mem = { rss: number; peak: number };
 interface EngineFigures {
   first: Timed;
@@ -66,10 +66,10 @@ function rows(seed: IndexSeedResult, bare: BareRun, e: EngineFigures, enginePeak
       figure: 'Seeded in storage',
       value: `${seed.repositories} repos, ${seed.tags} tags, ${seed.manifests} manifests, ${seed.configs} configs, ${seed.layers} layers (${seed.baseLayers} base) in ${secs(seed.ms)}`,
     },
-    { figure: 'Bare undici client, same requests', value: `${secs(bare.ms)}, ${bare.requests} requests (${describeKinds(bare.byKind)})` },
+    { figure: 'Bare undici client, same requests', value: `${secs(bare.ms)} (CPU ${secs(bare.cpuMs)}), ${bare.requests} requests (${describeKinds(bare.byKind)})` },
     {
       figure: 'Full index build (engine)',
-      value: `${secs(e.first.ms)}, ${e.first.requests} requests, ${e.first.manifestsFetched} manifests + ${e.first.configsFetched} configs fetched = ${vsBare.toFixed(2)}× bare`,
+      value: `${secs(e.first.ms)} (CPU ${secs(e.first.cpuMs)}), ${e.first.requests} requests, ${e.first.manifestsFetched} manifests + ${e.first.configsFetched} configs fetched = ${vsBare.toFixed(2)}× bare (CPU ${(e.first.cpuMs / bare.cpuMs).toFixed(2)}×)`,
       target: `≤ ${TARGET.indexVsBare}× bare`,
       meets: vsBare <= TARGET.indexVsBare && e.first.failed.length === 0,
     },
@@ -127,47 +127,53 @@ async function main(): Promise<void> {
   const tagsPerRepository = Number(values['tags-per-repo']);
   if (!(repositories >= 8 && tagsPerRepository >= 1)) throw new Error('--repos must be at least 8 and --tags-per-repo at least 1');
   const started = new Date().toISOString();
-  const loadStart = loadavg();
   console.log(`Berth index benchmark — ${started}, Node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
+  // Written after every phase, so a run stopped midway still leaves what it measured.
+  const json: Record<string, unknown> = {
+    started,
+    command: `node bench/run.mjs index --repos ${repositories} --tags-per-repo ${tagsPerRepository}${values.fresh ? ' --fresh' : ''}`,
+    node: process.version,
+    cpus: cpus().length,
+    loadavg: { start: loadavg() },
+    targets: TARGET,
+  };
+  const save = (phase: string, figures: unknown): void => {
+    json[phase] = figures;
+    (json.loadavg as Record<string, number[]>)[`after ${phase}`] = loadavg();
+    mkdirSync(resolve(RESULTS, '..'), { recursive: true });
+    writeFileSync(RESULTS, JSON.stringify(json, null, 2) + '\n');
+  };
   const reg = await startRegistry();
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-index-'));
   try {
     console.log(`seeding ${reg.url}: ${repositories} repositories × ${tagsPerRepository} tags (into its storage)…`);
     const seed = await seedIndexRegistry(reg, { repositories, tagsPerRepository });
-    console.log(`seeded ${seed.tags} tags in ${secs(seed.ms)}; bare client…`);
+    save('seed', seed);
+    console.log(`seeded ${seed.tags} tags in ${secs(seed.ms)}; bare client… (load average ${load()})`);
     const bare = await child<BareRun>('bare', reg.url, dir);
-    console.log(`bare client: ${secs(bare.figures.ms)}; engine…`);
+    save('bare', bare.figures);
+    console.log(`bare client: ${secs(bare.figures.ms)}; engine… (load average ${load()})`);
     const engine = await child<EngineFigures>('engine', reg.url, dir, values.fresh ? ['--fresh'] : []);
-    console.log(`engine: full build ${secs(engine.figures.first.ms)}; browsing idle and during a build…`);
+    save('engine', { ...engine.figures, peakRss: engine.peakRss });
+    console.log(`engine: full build ${secs(engine.figures.first.ms)}, rebuild ${secs(engine.figures.cached.ms)}; browsing idle and during a build… (load average ${load()})`);
     const apps = repositories - Math.min(12, Math.floor(repositories / 4));
     const browseRepos = Array.from({ length: 8 }, (_, i) => appRepository(Math.floor(((i + 0.5) * apps) / 8)));
     const browse = await child<BrowseRun>('browse', reg.url, dir, browseRepos);
-    const loadEnd = loadavg();
+    save('browse', browse.figures);
+    json.ratios = {
+      indexVsBare: engine.figures.first.ms / bare.figures.ms,
+      indexVsBareCpu: engine.figures.first.cpuMs / bare.figures.cpuMs,
+      cachedVsFirst: engine.figures.cached.ms / engine.figures.first.ms,
+      browseDuringVsIdle: browse.figures.during.totalMs / browse.figures.idle.totalMs,
+    };
+    writeFileSync(RESULTS, JSON.stringify(json, null, 2) + '\n');
 
     console.log('');
     console.log(table(rows(seed, bare.figures, engine.figures, engine.peakRss, browse.figures)));
     console.log('');
     console.log(describeSearch(engine.figures.search));
-    console.log(`\nLoad average: ${loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${load()} at the end (figures are noisy when other work shares the CPUs).`);
-    mkdirSync(resolve(RESULTS, '..'), { recursive: true });
-    const json = {
-      started,
-      command: `node bench/run.mjs index --repos ${repositories} --tags-per-repo ${tagsPerRepository}${values.fresh ? ' --fresh' : ''}`,
-      node: process.version,
-      cpus: cpus().length,
-      loadavg: { start: loadStart, end: loadEnd },
-      targets: TARGET,
-      seed,
-      bare: bare.figures,
-      engine: { ...engine.figures, peakRss: engine.peakRss },
-      browse: browse.figures,
-      ratios: {
-        indexVsBare: engine.figures.first.ms / bare.figures.ms,
-        cachedVsFirst: engine.figures.cached.ms / engine.figures.first.ms,
-        browseDuringVsIdle: browse.figures.during.totalMs / browse.figures.idle.totalMs,
-      },
-    };
-    writeFileSync(RESULTS, JSON.stringify(json, null, 2) + '\n');
+    const start = (json.loadavg as { start: number[] }).start;
+    console.log(`\nLoad average: ${start.map((l) => l.toFixed(2)).join(' ')} at the start, ${load()} at the end (figures are noisy when other work shares the CPUs).`);
     console.log(`Figures written to ${RESULTS}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

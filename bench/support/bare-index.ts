@@ -15,6 +15,8 @@ export const BUILD_SHAPE = { repositories: 4, heads: 8, fetches: 4, slots: 8 - 2
 /** What one bare run did. */
 export interface BareRun {
   ms: number;
+  /** CPU time of this process during the run. */
+  cpuMs: number;
   requests: number;
   byKind: Record<string, number>;
   repositories: number;
@@ -90,6 +92,7 @@ export async function bareIndex(baseUrl: string): Promise<BareRun> {
   };
 
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   try {
     const repos = await pages('GET catalog', '/v2/_catalog?n=1000', 'repositories');
     await mapLimit(repos, BUILD_SHAPE.repositories, async (repo) => {
@@ -110,8 +113,10 @@ export async function bareIndex(baseUrl: string): Promise<BareRun> {
       }
       await mapLimit(images, BUILD_SHAPE.fetches, (m) => config(repo, m.config!.digest!));
     });
+    const cpu = process.cpuUsage(c0);
     return {
       ms: performance.now() - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       requests: Object.values(byKind).reduce((a, b) => a + b, 0),
       byKind,
       repositories: repos.length,
