@@ -21,6 +21,8 @@ import { measureSearch } from './search-latency';
 
 const [mode, url, dir, resultPath, ...rest] = process.argv.slice(2);
 
+/** What a long run measured so far, next to the result file (read it when a run had to be stopped). */
+const partial = (figures: unknown): void => writeFileSync(`${resultPath}.partial`, JSON.stringify(figures, null, 2));
 const clientFor = (): RegistryClient => new RegistryClient({ baseUrl: url, host: new URL(url).host });
 const memory = () => processMemory(process.pid) ?? { rss: NaN, peak: NaN };
 const log = (line: string): void => void process.stderr.write(`  [${mode}] ${line}\n`);
@@ -54,7 +56,9 @@ async function engine(): Promise<unknown> {
   try {
     const first = await timedBuild(client, index, 'full build');
     const afterFirst = memory();
+    partial({ first, afterFirst });
     const cached = await timedBuild(client, index, 'rebuild, every digest known', true);
+    partial({ first, afterFirst, cached });
     const search = measureSearch(index);
     let t = performance.now();
     const figures = storageFigures(index);
