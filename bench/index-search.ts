@@ -8,26 +8,8 @@ import { join } from 'node:path';
 import { ContentStore } from '../src/main/store/content-store';
 import { reclaim, storageFigures, tagReclaims } from '../src/main/index/figures';
 import { RegistryIndex } from '../src/main/index/registry-index';
-import { searchIndex } from '../src/main/index/search';
 import { fillSynthetic } from '../test/support/images/synthetic-index';
-
-const QUERIES = [
-  'app-12',
-  'tag:v1.*',
-  'ns3 tag:v9.*',
-  'digest:sha256:ab',
-  'label:team=web',
-  'platform:linux/arm64',
-  'created:>2024-06-01',
-  'created:2023-03..2023-05 size:>40MB',
-  'size:10MB..60MB -label:tier=dev',
-  'base:library/base-3:latest',
-  'is:index platform:linux/amd64 label:tier=prod',
-];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+import { describeSearch, measureSearch } from './support/search-latency';
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-measure-'));
@@ -41,33 +23,7 @@ async function main(): Promise<void> {
     global.gc?.();
     console.log(`heap used by the index: ${((process.memoryUsage().heapUsed - heap0) / 2 ** 20).toFixed(1)} MiB (run with --expose-gc for a settled figure)`);
 
-    t = performance.now();
-    searchIndex(index, 'x');
-    console.log(`first search (builds the row cache): ${(performance.now() - t).toFixed(1)} ms`);
-    // Wall time shows what a user waits on this machine; CPU time is the work itself (it does not grow when other processes take the cores).
-    const all: number[] = [];
-    const allCpu: number[] = [];
-    for (const q of QUERIES) {
-      const times: number[] = [];
-      const cpu: number[] = [];
-      let total = 0;
-      for (let i = 0; i < 40; i++) {
-        const s = performance.now();
-        const c = process.cpuUsage();
-        total = searchIndex(index, q, { limit: 200 }).total;
-        const used = process.cpuUsage(c);
-        times.push(performance.now() - s);
-        cpu.push((used.user + used.system) / 1000);
-      }
-      times.sort((a, b) => a - b);
-      cpu.sort((a, b) => a - b);
-      all.push(...times);
-      allCpu.push(...cpu);
-      console.log(`${q.padEnd(48)} ${String(total).padStart(6)} hits  wall p50 ${percentile(times, 50).toFixed(1)} p95 ${percentile(times, 95).toFixed(1)} ms  cpu p95 ${percentile(cpu, 95).toFixed(1)} ms`);
-    }
-    all.sort((a, b) => a - b);
-    allCpu.sort((a, b) => a - b);
-    console.log(`all queries: wall p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms, max ${all[all.length - 1].toFixed(1)} ms; cpu p50 ${percentile(allCpu, 50).toFixed(1)} ms, p95 ${percentile(allCpu, 95).toFixed(1)} ms`);
+    console.log(describeSearch(measureSearch(index)));
     console.log(`load average while measuring: ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
     t = performance.now();

@@ -17,10 +17,11 @@ export const secs = (ms: number | null | undefined): string => (ms === null || m
 export const mib = (bytes: number | null | undefined): string =>
   bytes === null || bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** Formats rows as an aligned plain-text table (Markdown-compatible pipes); `anchor` names the comparison column. */
+/** Formats rows as an aligned plain-text table (Markdown-compatible pipes); `anchor` names the comparison column, shown only when some row has one. */
 export function table(rows: Row[], anchor = 'Joxit UI 2.6'): string {
-  const head = ['Figure', 'Berth', 'Target', anchor, 'Meets target'];
-  const cells = rows.map((r) => [r.figure, r.value, r.target ?? '', r.anchor ?? '', r.meets === undefined ? '' : r.meets ? 'yes' : 'NO']);
+  const anchored = rows.some((r) => r.anchor !== undefined);
+  const head = ['Figure', 'Berth', 'Target', ...(anchored ? [anchor] : []), 'Meets target'];
+  const cells = rows.map((r) => [r.figure, r.value, r.target ?? '', ...(anchored ? [r.anchor ?? ''] : []), r.meets === undefined ? '' : r.meets ? 'yes' : 'NO']);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `| ${c.map((s, i) => s.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
