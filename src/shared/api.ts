@@ -4,6 +4,20 @@
  * compile error; main validates every argument (see src/main/service/validate.ts).
  */
 import type { CleanupPlan, CleanupProgress, CleanupResult, CleanupRules } from './cleanup-types';
+import type {
+  ContentsProgress,
+  DiffOptions,
+  DirListing,
+  FileNode,
+  FoundFiles,
+  ImageDiffPage,
+  ImageFilesInfo,
+  ImageFilesSource,
+  ListFilesOptions,
+  SaveFilesResult,
+  TextView,
+  TreeFilter,
+} from './contents-types';
 import type { Result } from './errors';
 import type {
   ArchiveInfo,
@@ -82,6 +96,22 @@ export interface BerthApi {
   applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }): Promise<CleanupResult>;
   /** `POST /v2/_gc` where the registry offers it; UNSUPPORTED naming the `garbage-collect` command otherwise. */
   runGarbageCollect(id: RegistryId): Promise<{ ok: true; message: string }>;
+  /** Opens an image's merged filesystem (indexing uncached layers, with `contents:progress`): its figures per layer and in total. */
+  openImageFiles(source: ImageFilesSource): Promise<ImageFilesInfo>;
+  /** A page of one folder of the image ('' is the root), through a filter ("changed in layer N", additions, deletions). */
+  listImageFiles(source: ImageFilesSource, path: string, options?: ListFilesOptions): Promise<DirListing>;
+  /** Paths matching a glob (`*.so`, `/etc/**\/*.conf`) across the image. */
+  findImageFiles(source: ImageFilesSource, glob: string, options?: TreeFilter & { limit?: number }): Promise<FoundFiles>;
+  /** The biggest regular files, largest first. */
+  biggestImageFiles(source: ImageFilesSource, options?: TreeFilter & { limit?: number }): Promise<FileNode[]>;
+  /** A file's start as text (capped), or that it is binary and how big. */
+  readImageFile(source: ImageFilesSource, path: string): Promise<TextView>;
+  /** Saves a file or folder: to where the user picks in a native dialog (desktop), or as a one-time download (web). */
+  saveImageFiles(source: ImageFilesSource, path: string): Promise<SaveFilesResult>;
+  /** Config, history, layers and files of B against A; `files` is one page, filtered by kind of change. */
+  diffImages(a: ImageFilesSource, b: ImageFilesSource, options?: DiffOptions): Promise<ImageDiffPage>;
+  /** Stops opening a source's files (long layer reads). */
+  cancelImageFiles(source: ImageFilesSource): Promise<void>;
 }
 
 export type ApiMethod = keyof BerthApi;
@@ -112,6 +142,14 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   planCleanup: true,
   applyCleanup: true,
   runGarbageCollect: true,
+  openImageFiles: true,
+  listImageFiles: true,
+  findImageFiles: true,
+  biggestImageFiles: true,
+  readImageFile: true,
+  saveImageFiles: true,
+  diffImages: true,
+  cancelImageFiles: true,
 };
 export const API_METHODS = Object.keys(METHOD_TABLE) as ApiMethod[];
 
@@ -121,9 +159,11 @@ export interface BerthEvents {
   'push:done': PushOutcome;
   /** Planning (tags read) or applying (digests done) a cleanup. */
   'cleanup:progress': CleanupProgress;
+  /** Opening an image's files: layers indexed, bytes read, entries found. */
+  'contents:progress': ContentsProgress;
 }
 export type EventName = keyof BerthEvents;
-const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true, 'cleanup:progress': true };
+const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true, 'cleanup:progress': true, 'contents:progress': true };
 export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
 
 type Promised<F> = F extends (...args: infer A) => Promise<infer R>
@@ -160,5 +200,7 @@ export const REGISTER_PATH_CHANNEL = ipcChannel('registerPath');
 export const webPath = (method: ApiMethod): string => `/api/${method}`;
 export const WEB_EVENTS_PATH = '/api/events';
 export const WEB_UPLOAD_PATH = '/api/upload';
+/** GET `WEB_DOWNLOAD_PATH + token`: a file or folder of an image that `saveImageFiles` handed out (web shell, once). */
+export const WEB_DOWNLOAD_PATH = '/api/download/';
 /** Custom header every web API call carries (a CSRF guard next to the SameSite cookie). */
 export const WEB_API_HEADER = 'x-berth-api';

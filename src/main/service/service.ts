@@ -5,6 +5,7 @@
  */
 import type { BerthApi, PageOptions } from '../../shared/api';
 import type { CleanupPlan, CleanupResult, CleanupRules } from '../../shared/cleanup-types';
+import type * as C from '../../shared/contents-types';
 import { BerthError } from '../../shared/errors';
 import type {
   ArchiveInfo,
@@ -35,6 +36,7 @@ import { ServiceEvents } from './events';
 import { FileTable } from './files';
 import { RegistryBook, type RegistryBookOptions } from '../profiles/registry-book';
 import type { GzipEngine } from '../push/parallel-gzip';
+import { ContentsService } from './contents';
 import type { ServiceEngines } from './create-service';
 import type { PushManagerLike } from './push-manager-like';
 
@@ -56,6 +58,8 @@ export interface BerthServiceOptions {
   registries?: RegistryBookOptions;
   /** The engines over the data and cache folders, built by createService (absent in memory-only services). */
   engines?: ServiceEngines;
+  /** Electron's native save dialog, chosen in main; without it image files are saved as browser downloads. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }
 
 /** The BerthApi behind every shell: saved registries, file handles, pushes. */
@@ -76,12 +80,16 @@ export class BerthService implements BerthApi {
   readonly engines: ServiceEngines | null;
   /** The data folder (createService), for the shells' messages; null when nothing is saved. */
   readonly dataDir: string | null;
+  /** Files inside images and diffs (issue 13); null without engines. */
+  readonly contents: ContentsService | null;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
     this.registries = new RegistryBook(options.registries);
     this.engines = options.engines ?? null;
     this.dataDir = options.dataDir ?? null;
     this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
+    const { engines, chooseSavePath } = options;
+    this.contents = engines ? new ContentsService({ engine: engines.contents, client: (id) => this.client(id), files: this.files, events: this.events, chooseSavePath }) : null;
     if (options.pushManager) this.attachPushManager(options.pushManager);
     // Spool and upload folders a crashed Berth left behind (never one still in use).
     void sweepStaleSpools().catch(() => undefined);
@@ -201,6 +209,8 @@ export class BerthService implements BerthApi {
   }
 
   async releaseFile(handle: FileHandle): Promise<void> {
+    this.files.get(handle);
+    await this.contents?.releaseArchive(handle);
     await this.files.release(handle);
   }
 
@@ -229,6 +239,15 @@ export class BerthService implements BerthApi {
     return this.pushManager ? this.pushManager.list() : [];
   }
 
+  openImageFiles = (s: C.ImageFilesSource, signal?: AbortSignal) => this.contentsOrFail().open(s, signal);
+  listImageFiles = (s: C.ImageFilesSource, path: string, o?: C.ListFilesOptions, signal?: AbortSignal) => this.contentsOrFail().list(s, path, o, signal);
+  findImageFiles = (s: C.ImageFilesSource, glob: string, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().find(s, glob, o, signal);
+  biggestImageFiles = (s: C.ImageFilesSource, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().biggest(s, o, signal);
+  readImageFile = (s: C.ImageFilesSource, path: string, signal?: AbortSignal) => this.contentsOrFail().read(s, path, signal);
+  saveImageFiles = (s: C.ImageFilesSource, path: string, signal?: AbortSignal) => this.contentsOrFail().save(s, path, signal);
+  diffImages = (a: C.ImageFilesSource, b: C.ImageFilesSource, o?: C.DiffOptions, signal?: AbortSignal) => this.contentsOrFail().diff(a, b, o, signal);
+  cancelImageFiles = async (s: C.ImageFilesSource) => this.contentsOrFail().cancel(s);
+
   /**
    * Issues a handle for a file main may read: the path the Electron preload got from
    * `webUtils.getPathForFile`, or the web shell's upload (`temp: true`, deleted on release).
@@ -244,9 +263,15 @@ export class BerthService implements BerthApi {
     this.closed = true;
     await this.registries.close();
     await this.engines?.indexes.closeAll();
+    await this.contents?.close();
     const manager = this.pushManager ?? (await this.pushManagerLoading?.catch(() => null));
     await manager?.close();
     await this.files.releaseAll();
+  }
+
+  private contentsOrFail(): ContentsService {
+    if (!this.contents) throw new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it cannot list image files. Build it with createService.');
+    return this.contents;
   }
 
   private async client(id: RegistryId): Promise<registry.RegistryClient> {

@@ -8,10 +8,11 @@ import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WEB_API_HEADER, WEB_EVENTS_PATH, WEB_UPLOAD_PATH } from '../../shared/api';
+import { WEB_API_HEADER, WEB_DOWNLOAD_PATH, WEB_EVENTS_PATH, WEB_UPLOAD_PATH } from '../../shared/api';
 import { BerthError, toWireError, type Result, type WireError } from '../../shared/errors';
 import type { BerthService } from '../service/service';
 import { dispatch } from '../service/dispatch';
+import { handleDownload } from './download';
 import { checkHostAndOrigin, hasSession, newSession, type Session } from './guard';
 import { LINK_TTL_MS, loginByForm, loginByLink, mintLoginUrl, sendLoginPage } from './login';
 import { LoginTokens } from './login-tokens';
@@ -136,6 +137,11 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     // EventSource cannot send custom headers; the SameSite=Strict cookie and Origin check guard it, and it has no effects.
     if (method !== 'GET') return sendError(res, 405, 'INVALID_ARGUMENT', 'Events are read with GET.');
     return ctx.hub.attach(res);
+  }
+  if (url.pathname.startsWith(WEB_DOWNLOAD_PATH)) {
+    // A link the browser follows cannot carry the API header: the cookie, Origin check and one-time token guard it.
+    if (method !== 'GET') return sendError(res, 405, 'INVALID_ARGUMENT', 'Downloads are read with GET.');
+    return handleDownload(ctx.service, res, url.pathname.slice(WEB_DOWNLOAD_PATH.length));
   }
   if (req.headers[WEB_API_HEADER] !== '1') {
     return sendError(res, 403, 'DENIED', `API calls must carry the ${WEB_API_HEADER} header. Use the Berth page served here.`);
