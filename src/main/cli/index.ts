@@ -17,8 +17,16 @@ Usage:
   berth tags REGISTRY/REPO                 list tags
   berth inspect REGISTRY/REPO[:TAG|@DIGEST]  show a manifest (image or index)
   berth rm REGISTRY/REPO:TAG|@DIGEST [--yes] delete by digest (shows the tags it takes along)
+  berth files REF [PATH] [--layer N]       list the image's files below PATH (or what layer N did)
+  berth cat REF PATH                       print one file of the image, byte for byte
+  berth diff REF_A REF_B                   what B changes against A: config, layers, files
 
-Options of ls, tags, inspect, rm:
+REF is a registry reference (localhost:5000/team/app:1, …@sha256:…) or an archive made by
+docker save: app.tar, app.tar:N (its image number, from 0) or app.tar:TAG. Layers are numbered
+from 1, the bottom one. Layer files are indexed once and kept in the cache folder the app uses;
+progress goes to stderr.
+
+Options of ls, tags, inspect, rm, files, diff (cat: --insecure, --ca-file):
   --json          machine-readable output
   --insecure      allow plain http / unverified TLS to a non-loopback registry
   --ca-file FILE  trust this CA certificate (PEM) for the registry
@@ -65,6 +73,15 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       case 'rm':
         if (wantsHelp(rest)) return help(io, 'berth rm REGISTRY/REPO:TAG|@DIGEST [--yes] [--json] [--insecure] [--ca-file FILE]');
         return await (await import('./commands/rm')).runRm(rest, io);
+      case 'files':
+        if (wantsHelp(rest)) return help(io, 'berth files REF [PATH] [--layer N] [--json] [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/contents')).runFiles(rest, io);
+      case 'cat':
+        if (wantsHelp(rest)) return help(io, 'berth cat REF PATH [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/contents')).runCat(rest, io);
+      case 'diff':
+        if (wantsHelp(rest)) return help(io, 'berth diff REF_A REF_B [--json] [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/contents')).runDiff(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; run berth --help`);
     }
