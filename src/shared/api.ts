@@ -96,8 +96,11 @@ export interface BerthApi {
   applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }): Promise<CleanupResult>;
   /** `POST /v2/_gc` where the registry offers it; UNSUPPORTED naming the `garbage-collect` command otherwise. */
   runGarbageCollect(id: RegistryId): Promise<{ ok: true; message: string }>;
-  /** Opens an image's merged filesystem (indexing uncached layers, with `contents:progress`): its figures per layer and in total. */
-  openImageFiles(source: ImageFilesSource): Promise<ImageFilesInfo>;
+  /**
+   * Opens an image's merged filesystem (indexing uncached layers, with `contents:progress`): its
+   * figures per layer and in total. With `ifCached`, reads no layer: null unless already indexed.
+   */
+  openImageFiles(source: ImageFilesSource, options?: { ifCached?: boolean }): Promise<ImageFilesInfo | null>;
   /** A page of one folder of the image ('' is the root), through a filter ("changed in layer N", additions, deletions). */
   listImageFiles(source: ImageFilesSource, path: string, options?: ListFilesOptions): Promise<DirListing>;
   /** Paths matching a glob (`*.so`, `/etc/**\/*.conf`) across the image. */

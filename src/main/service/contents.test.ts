@@ -69,8 +69,12 @@ describe('openImageFiles and the file browser calls', () => {
   it('opens a tag with figures per layer, wasted bytes and the efficiency, and reports progress', async () => {
     const events: ContentsProgress[] = [];
     const off = service.events.on('contents:progress', (p) => events.push(p));
+    // Asked only for what is cached, it reads no layer.
+    expect(await call('openImageFiles', tag('1'), { ifCached: true })).toBeNull();
+    expect(events).toEqual([]);
     const info = await call<ImageFilesInfo>('openImageFiles', tag('1'));
     off();
+    expect(await call('openImageFiles', tag('1'), { ifCached: true })).toEqual(info);
     expect(info.label).toBe(`${reg.host}/team/app:1`);
     expect(info.summary.layers.map((l) => [l.added, l.changed, l.removed])).toEqual([
       [9, 0, 0],
@@ -235,12 +239,11 @@ describe('the web shell’s download', () => {
       const ex = extract();
       ex.on('entry', (h, stream, next) => {
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('data', (c: unknown) => chunks.push(c as Buffer));
         stream.on('end', () => (entries.push([h.name, h.type ?? '', Buffer.concat(chunks).toString()]), next()));
       });
-      const done = new Promise((ok) => ex.on('finish', ok));
-      for await (const chunk of res.body) ex.write(chunk);
-      ex.end();
+      const done = new Promise<void>((ok) => ex.on('finish', () => ok()));
+      ex.end(Buffer.from(await res.body.arrayBuffer()));
       await done;
       expect(entries).toEqual([
         ['etc', 'directory', ''],

@@ -64,9 +64,17 @@ export class ContentsService {
 
   constructor(private readonly opts: ContentsServiceOptions) {}
 
-  /** Opens (indexing what is not cached, with `contents:progress`) and answers the image's figures; always asks the registry for the tag's digest again. */
-  async open(source: ImageFilesSource, signal?: AbortSignal): Promise<ImageFilesInfo> {
-    const img = await this.image(source, signal, true);
+  /**
+   * Opens (indexing what is not cached, with `contents:progress`) and answers the image's figures;
+   * always asks the registry for the tag's digest again. `ifCached`: null rather than read a layer.
+   */
+  async open(source: ImageFilesSource, o: { ifCached?: boolean } = {}, signal?: AbortSignal): Promise<ImageFilesInfo | null> {
+    let img: ImageFiles | null;
+    if (o.ifCached) {
+      img = await this.opts.engine.cachedImage(await this.resolve(source, signal));
+      if (img) this.keep(sourceKey(source), source, img);
+    } else img = await this.image(source, signal, true);
+    if (!img) return null;
     const s = img.source;
     return { key: sourceKey(source), label: s.label, manifestDigest: s.manifestDigest, configDigest: s.configDigest, platform: s.platform, summary: img.summary };
   }
@@ -191,7 +199,7 @@ export class ContentsService {
     }
   }
 
-  private async resolve(source: ImageFilesSource, signal: AbortSignal): Promise<ImageSource> {
+  private async resolve(source: ImageFilesSource, signal?: AbortSignal): Promise<ImageSource> {
     if ('fileHandle' in source) {
       const entry = this.opts.files.get(source.fileHandle);
       let archive = this.archives.get(source.fileHandle);

@@ -239,7 +239,7 @@ export class BerthService implements BerthApi {
     return this.pushManager ? this.pushManager.list() : [];
   }
 
-  openImageFiles = (s: C.ImageFilesSource, signal?: AbortSignal) => this.contentsOrFail().open(s, signal);
+  openImageFiles = (s: C.ImageFilesSource, o?: { ifCached?: boolean }, signal?: AbortSignal) => this.contentsOrFail().open(s, o, signal);
   listImageFiles = (s: C.ImageFilesSource, path: string, o?: C.ListFilesOptions, signal?: AbortSignal) => this.contentsOrFail().list(s, path, o, signal);
   findImageFiles = (s: C.ImageFilesSource, glob: string, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().find(s, glob, o, signal);
   biggestImageFiles = (s: C.ImageFilesSource, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().biggest(s, o, signal);

@@ -185,7 +185,7 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   planCleanup: spec(['id', registryId], ['repository', repository], ['rules', cleanupRules]),
   applyCleanup: spec(['id', registryId], ['plan', cleanupPlan], ['options', applyOptions]),
   runGarbageCollect: spec(['id', registryId]),
-  openImageFiles: spec(['source', filesSource]),
+  openImageFiles: spec(['source', filesSource], ['options', optional(z.strictObject({ ifCached: z.boolean().optional() }))]),
   listImageFiles: spec(['source', filesSource], ['path', imagePath], ['options', optional(listOptions)]),
   findImageFiles: spec(['source', filesSource], ['glob', glob], ['options', optional(searchOptions)]),
   biggestImageFiles: spec(['source', filesSource], ['options', optional(searchOptions)]),
