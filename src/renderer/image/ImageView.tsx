@@ -9,6 +9,7 @@ import { navigate } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
 import { registriesQuery } from '../registries/queries';
+import { FilesSection } from '../files/FilesSection';
 import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
@@ -59,10 +60,23 @@ function Facts(props: { summary: ManifestSummary }) {
   );
 }
 
-function ImageBody(props: { image: ImageSummary }) {
+function ImageBody(props: { image: ImageSummary; registryId: string }) {
+  const { image } = props;
+  const [filesLayer, setFilesLayer] = useState<number | null>(null);
+  const showLayer = (layer: number) => {
+    setFilesLayer(layer);
+    document.getElementById('files-heading')?.scrollIntoView({ block: 'start' });
+  };
   return (
     <>
-      <LayersTable image={props.image} />
+      <LayersTable image={image} onShowFiles={showLayer} filesLayer={filesLayer} />
+      <FilesSection
+        source={{ registryId: props.registryId, repository: image.repository, reference: image.digest }}
+        layerBytes={image.layers.reduce((n, l) => n + l.size, 0)}
+        layerCount={image.layers.length}
+        layer={filesLayer}
+        onLayer={setFilesLayer}
+      />
       <ConfigSection image={props.image} />
       <RawJson title="Raw manifest" raw={props.image.rawManifest} testId="raw-manifest" />
       <RawJson title="Raw config" raw={props.image.rawConfig} testId="raw-config" />
@@ -112,7 +126,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
       {manifest.isError && (
         <ErrorState title="Could not load this manifest" error={manifest.error} onRetry={() => manifest.refetch()} />
       )}
-      {s?.kind === 'image' && <ImageBody image={s} />}
+      {s?.kind === 'image' && <ImageBody key={s.digest} image={s} registryId={registryId} />}
       {s?.kind === 'index' && <IndexBody index={s} registryId={registryId} />}
       {deleting && (
         <DeleteDialog
