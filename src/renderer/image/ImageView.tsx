@@ -8,6 +8,7 @@ import { formatBytes, formatPlatform, formatRelative } from '../app/format';
 import { navigate } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { CompareWith } from '../diff/CompareWith';
 import { registriesQuery } from '../registries/queries';
 import { FilesSection } from '../files/FilesSection';
 import { ConfigSection } from './ConfigSection';
@@ -115,6 +116,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
           </h1>
           {s && s.kind === 'index' && <span className="badge">index</span>}
           <span className="spacer" />
+          <CompareWith registryId={registryId} repository={repository} reference={reference} />
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…
           </button>

@@ -33,7 +33,7 @@ export function RegistrySidebar(props: { route: Route }) {
   // After a move by keyboard the moved item's button keeps the focus (React may re-insert the node).
   const refocus = useRef<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
-  const current = props.route.screen === 'home' ? null : props.route.registryId;
+  const current = 'registryId' in props.route ? props.route.registryId : null;
   const list = registries.data ?? [];
   const ids = list.map((r) => r.id);
 

@@ -1,6 +1,6 @@
 /** One row of the tags table; it asks for its details only while it is rendered. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, type CSSProperties, type MouseEvent } from 'react';
+import { useEffect, type CSSProperties, type MouseEvent, type ReactNode } from 'react';
 import { ErrorCode } from '../app/ErrorNote';
 import { digestHue, formatBytes, formatPlatform, formatRelative, plural, shortDigest } from '../app/format';
 import { navigate, routeHref } from '../app/route';
@@ -37,6 +37,8 @@ export function TagRow(props: {
   visible: boolean;
   style: CSSProperties;
   onDelete: (tag: string) => void;
+  /** Drawn before the tag's name (the compare checkbox). */
+  leading?: ReactNode;
 }) {
   const { registryId, repository, tag } = props;
   const detail = useQuery({ ...tagDetailQuery(registryId, repository, tag), enabled: props.visible });
@@ -67,6 +69,7 @@ export function TagRow(props: {
       data-tag={tag}
     >
       <div role="cell" className="c-tag">
+        {props.leading}
         <a href={href} className="mono tag-name" title={tag}>
           {tag}
         </a>

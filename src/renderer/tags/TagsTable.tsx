@@ -6,6 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { plural } from '../app/format';
 import { Busy, EmptyState, ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { CompareBar, CompareCheckbox } from '../diff/CompareControls';
+import { useCompareSelection } from '../diff/use-compare-selection';
 import { tagsQuery } from './queries';
 import { digestCounts, sortTags, type Sort, type SortKey } from './sort';
 import { TagRow } from './TagRow';
@@ -49,6 +51,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
   const details = useKnownDetails(registryId, repository);
   const [sort, setSort] = useState<Sort>({ key: 'name', dir: 'asc' });
   const [deleting, setDeleting] = useState<string | null>(null);
+  const compare = useCompareSelection();
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = tags;
 
   // Sorting needs every tag: fetch the remaining pages right after the first one painted.
@@ -125,6 +128,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
               visible={visible !== null && item.index >= visible.startIndex && item.index <= visible.endIndex}
               style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: item.size }}
               onDelete={setDeleting}
+              leading={<CompareCheckbox tag={tag} selection={compare} />}
             />
           );
         })}
@@ -138,6 +142,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
           {list ? plural(list.length, 'tag') : ''}
           {list && details.size < list.length ? ` · details for ${details.size.toLocaleString('en')} loaded` : ''}
         </span>
+        <CompareBar registryId={registryId} repository={repository} selection={compare} />
         {isFetchingNextPage && <Busy>Loading more tags…</Busy>}
         {tags.isError && list && (
           <ErrorState compact title="Could not load every page of tags" error={tags.error} onRetry={() => fetchNextPage()} />
