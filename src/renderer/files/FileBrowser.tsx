@@ -8,7 +8,7 @@ import type { FileNode, ImageFilesInfo, ImageFilesSource } from '../../shared/co
 import { plural } from '../app/format';
 import { ErrorState } from '../app/StateViews';
 import { FileList } from './FileList';
-import { treeFilter, type ShowChoice } from './FilesSection';
+import { treeFilter, type ShowChoice } from './filter';
 import { FileTree } from './FileTree';
 import { FileViewer } from './FileViewer';
 import { biggestQuery, findQuery } from './queries';

@@ -6,7 +6,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { sourceKey, type FileNode, type ImageFilesInfo, type ImageFilesSource, type NodeStatus, type TreeFilter } from '../../shared/contents-types';
+import { sourceKey, type FileNode, type ImageFilesInfo, type ImageFilesSource } from '../../shared/contents-types';
 import { berth } from '../app/berth';
 import { formatBytes, plural } from '../app/format';
 import { ErrorState } from '../app/StateViews';
@@ -15,15 +15,6 @@ import { FileBrowser } from './FileBrowser';
 import { OpenProgress } from './OpenProgress';
 import { cachedFilesQuery, filesKeys, openFilesQuery, useContentsProgressEvents } from './queries';
 import './files.css';
-
-/** Status shown: everything, or added / changed / removed paths only. */
-export type ShowChoice = 'all' | Exclude<NodeStatus, 'unchanged'>;
-
-/** The engine's filter for a layer choice and a status choice. */
-export function treeFilter(layer: number | null, show: ShowChoice): TreeFilter {
-  const f: TreeFilter = layer === null ? {} : { layer };
-  return show === 'all' ? f : { ...f, show: [show] };
-}
 
 /** One line of figures with the efficiency explained. */
 function Figures(props: { info: ImageFilesInfo }) {
