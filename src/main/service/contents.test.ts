@@ -204,14 +204,17 @@ describe('long opens', () => {
     try {
       const id = (await service.addRegistry({ url: proxy.host, name: 'slow' })).id;
       const src = { registryId: id, repository: 'team/slow', reference: '1' };
+      const gets = () => proxy.seen.filter((r) => r.kind === 'GET blobs').length;
       const pending = dispatch(service, 'openImageFiles', [src]);
-      await expect.poll(() => proxy.seen.filter((r) => r.kind === 'GET blobs').length).toBe(1);
+      // At least one read is hanging (a loaded machine may have retried it already).
+      await expect.poll(gets).toBeGreaterThanOrEqual(1);
       expect(await dispatch(service, 'cancelImageFiles', [src])).toEqual({ ok: true, value: null });
       expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
 
       const ac = new AbortController();
+      const before = gets();
       const leaving = dispatch(service, 'openImageFiles', [src], ac.signal);
-      await expect.poll(() => proxy.seen.filter((r) => r.kind === 'GET blobs').length).toBe(2);
+      await expect.poll(gets).toBeGreaterThan(before);
       ac.abort();
       expect(await leaving).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
       // The hung reads were dropped, not left holding connections.
