@@ -212,7 +212,15 @@ test('credentials: where they came from, and a failing credential helper', async
     await expect(page.getByTestId('credentials-line')).toContainText('config.json');
     await expect(item(page, 'Signed').getByTestId('status-dot')).toHaveAttribute('data-tone', 'ok');
 
-    await addRegistry(page, broken.host, 'Broken');
+    // The form checks the credentials before saving: the helper's failure shows there first (issue 12).
+    await page.getByRole('button', { name: 'Add registry' }).first().click();
+    const adding = page.getByRole('dialog', { name: 'Add registry' });
+    await adding.getByLabel('Registry URL').fill(broken.host);
+    await adding.getByLabel('Name', { exact: true }).fill('Broken');
+    await adding.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(adding.getByTestId('credential-check')).toContainText('docker-credential-berth-missing');
+    await adding.getByRole('button', { name: 'Add anyway' }).click();
+    await expect(adding).toHaveCount(0);
     const problem = page.getByTestId('credential-problem');
     await expect(problem).toContainText('docker-credential-berth-missing');
     await expect(item(page, 'Broken').getByTestId('status-dot')).toHaveAttribute('data-tone', 'warn');

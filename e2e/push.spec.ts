@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { buildArchive } from '../test/support/archives/archive';
+import { expectFinished } from '../test/support/app/daily';
 import { startEventProxy } from '../test/support/proxy/event-stream';
 import { startRegistry, type RunningRegistry } from '../test/support/registry/start';
 import { pushImage } from '../test/support/images/push';
@@ -105,7 +106,7 @@ test('drop an archive, check the pre-flight sheet, push it and see the new tag',
 
   const row = pushRows(page).filter({ hasText: 'app.tar' });
   await expect(row).toHaveCount(1);
-  await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 30_000 });
+  await expectFinished(page, row, 'done');
   const pushId = (await row.getAttribute('data-testid'))!.replace(/^push-/, '');
   await expect(row.getByRole('button', { name: 'Copy pull command' })).toHaveAttribute('title', `docker pull ${reg.host}/team/app:1.0`);
   // The tags table refreshed by itself (invalidated by the push:done event).
@@ -124,7 +125,7 @@ test('drop an archive, check the pre-flight sheet, push it and see the new tag',
   // A reload restores the panel from listPushes().
   await page.reload();
   const restored = page.getByTestId(`push-${pushId}`);
-  await expect(restored).toHaveAttribute('data-phase', 'done');
+  await expectFinished(page, restored, 'done');
   await shot(page, 'push-04-restored');
   await restored.getByRole('button', { name: 'Dismiss' }).click();
   await expect(restored).toHaveCount(0);
@@ -193,9 +194,9 @@ test('two archives dropped at once: one sheet after the other, several images by
   await expect(second).toBeHidden();
 
   const rows = pushRows(page);
+  await expectFinished(page, rows.filter({ hasText: 'multi.tar' }), 'done');
+  await expectFinished(page, rows.filter({ hasText: 'single.tar.gz' }), 'done');
   await expect(rows).toHaveCount(2);
-  await expect(rows.filter({ hasText: 'multi.tar' })).toHaveAttribute('data-phase', 'done', { timeout: 30_000 });
-  await expect(rows.filter({ hasText: 'single.tar.gz' })).toHaveAttribute('data-phase', 'done', { timeout: 30_000 });
   await shot(page, 'push-12-two-done');
 
   const tagsOf = async (repo: string) => (((await (await reg.fetch(`/v2/${repo}/tags/list`)).json()) as { tags: string[] }).tags ?? []).sort();
@@ -237,7 +238,7 @@ test('cancel a large push while it uploads, then retry it', async ({ page, app: 
   await expect(row.locator('[data-state="uploading"]').first()).toBeVisible({ timeout: 60_000 });
   await shot(page, 'push-07-uploading-layers');
   await row.getByRole('button', { name: 'Cancel push' }).click();
-  await expect(row).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 });
+  await expectFinished(page, row, 'cancelled');
   await expect(row).toContainText('CANCELLED');
   await shot(page, 'push-08-cancelled');
 
@@ -249,7 +250,7 @@ test('cancel a large push while it uploads, then retry it', async ({ page, app: 
 
   // Retry re-issues the same request with the same handle: the file is still on the host.
   await row.getByRole('button', { name: 'Retry' }).click();
-  await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  await expectFinished(page, row, 'done', 120_000);
   const after = await reg.fetch('/v2/team/big/tags/list');
   expect(((await after.json()) as { tags: string[] }).tags).toContain('1');
   await shot(page, 'push-09-retried');
@@ -276,7 +277,7 @@ test('a push whose events were lost while the event stream was down ends in its 
     const streams = events.streams;
     events.cutStreams();
     await expect.poll(() => events.streams, { timeout: 15_000 }).toBeGreaterThan(streams);
-    await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 15_000 });
+    await expectFinished(page, row, 'done', 15_000);
     await expect(row.getByTestId('pushed-digest')).toHaveText(/^sha256:[0-9a-f]{64}$/);
     await shot(page, 'push-13-resynced');
   } finally {
@@ -297,7 +298,7 @@ test('the push row says what it waits for when the registry asks it to (Retry-Af
     const row = pushRows(page).filter({ hasText: 'slow.tar' });
     await expect(row.getByTestId('push-notice')).toHaveText(`${host} asked to wait, retrying in 4 s`, { timeout: 30_000 });
     await shot(page, 'push-14-rate-limited');
-    await expect(row).toHaveAttribute('data-phase', 'done', { timeout: 30_000 });
+    await expectFinished(page, row, 'done');
     await expect(row.getByTestId('push-notice')).toHaveCount(0);
     expect(proxy.requests['PUT manifests']).toBe(2);
   } finally {

@@ -7,17 +7,19 @@ import { join } from 'node:path';
 export interface Measured {
   seconds: number;
   peakMB: number;
+  /** User + system CPU seconds of the command and the children it waited for (less sensitive to load than wall time). */
+  cpuSeconds: number;
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** `/usr/bin/time -f "%e %M"`: elapsed seconds and max RSS (KiB) of the command itself. */
+/** `/usr/bin/time -f "%e %M %U %S"`: elapsed seconds, max RSS (KiB) and CPU seconds of the command itself. */
 export async function measure(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-measure-'));
   const out = join(dir, 'time.txt');
   const t0 = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', out, cmd, ...args], {
+  const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', out, cmd, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -28,14 +30,16 @@ export async function measure(cmd: string, args: string[], env: Record<string, s
   const code = await new Promise<number | null>((ok) => child.on('close', ok));
   const wall = (performance.now() - t0) / 1000;
   let peakMB = NaN;
+  let cpuSeconds = NaN;
   let seconds = wall;
   try {
-    const [e, m] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-2);
+    const [e, m, u, s] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-4);
     seconds = Number(e) || wall;
     peakMB = Number(m) / 1024;
+    cpuSeconds = Number(u) + Number(s);
   } catch {
     // time could not write (killed): keep the wall clock.
   }
   rmSync(dir, { recursive: true, force: true });
-  return { seconds, peakMB, code, stdout, stderr };
+  return { seconds, peakMB, cpuSeconds, code, stdout, stderr };
 }

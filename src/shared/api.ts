@@ -20,6 +20,16 @@ import type {
 } from './contents-types';
 import type { Result } from './errors';
 import type {
+  IndexRepositoryEvent,
+  IndexSearchResult,
+  IndexStatus,
+  ReclaimEstimate,
+  ReclaimItem,
+  RegistryStorage,
+  RepositoryStorageDetail,
+  TagDigests,
+} from './index-types';
+import type {
   ArchiveInfo,
   CatalogPage,
   DeletePlan,
@@ -63,6 +73,12 @@ export interface BerthApi {
   reorderRegistries(ids: RegistryId[]): Promise<RegistryInfo[]>;
   /** Reachability, auth, credentials' source, rate limit; with a TLS error, the certificate presented. */
   checkRegistry(id: RegistryId): Promise<RegistryCheck>;
+  /**
+   * Checks registry settings before they are saved (nothing is stored): the form shows the result
+   * and lets the user save anyway or fix. With `id` (an edit), `input` is laid over the saved
+   * registry and an omitted password means the saved one — sent only to its own origin and user.
+   */
+  checkRegistryDraft(input: RegistryPatch, id?: RegistryId): Promise<RegistryCheck>;
   /** Keeps a repository in the registry's list (for registries without a catalog); checked with tags/list first. */
   pinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
   unpinRepository(id: RegistryId, repository: string): Promise<RegistryInfo>;
@@ -115,6 +131,21 @@ export interface BerthApi {
   diffImages(a: ImageFilesSource, b: ImageFilesSource, options?: DiffOptions): Promise<ImageDiffPage>;
   /** Stops opening a source's files (long layer reads). */
   cancelImageFiles(source: ImageFilesSource): Promise<void>;
+  /** Builds (or resumes) the registry's index in the background; emits `index:progress`. `restart` begins a new build. */
+  startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus>;
+  /** Stops a running index build; it resumes where it stopped when started again. */
+  cancelIndex(id: RegistryId): Promise<IndexStatus>;
+  getIndexStatus(id: RegistryId): Promise<IndexStatus>;
+  /** Every tag's digest the index knows for `repository`; reads the repository in the background when needed (`index:repository` follows). */
+  getTagDigests(id: RegistryId, repository: string): Promise<TagDigests>;
+  /** Registry total as stored, the naive sum of tag sizes, and each repository's own and shared bytes. */
+  getStorage(id: RegistryId): Promise<RegistryStorage>;
+  /** Per tag and per untagged manifest of `repository`: the bytes deleting it alone frees. */
+  getRepositoryStorage(id: RegistryId, repository: string): Promise<RepositoryStorageDetail>;
+  /** Exact registry-wide bytes freed after garbage collection by deleting `selection`; `refresh` reads out-of-date repositories first. */
+  estimateReclaim(id: RegistryId, selection: ReclaimItem[], options?: { refresh?: boolean }): Promise<ReclaimEstimate>;
+  /** Searches the index (see src/main/index/query.ts for the language). */
+  searchIndex(id: RegistryId, query: string, options?: { limit?: number }): Promise<IndexSearchResult>;
 }
 
 export type ApiMethod = keyof BerthApi;
@@ -127,6 +158,7 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   removeRegistry: true,
   reorderRegistries: true,
   checkRegistry: true,
+  checkRegistryDraft: true,
   pinRepository: true,
   unpinRepository: true,
   listNamespace: true,
@@ -153,6 +185,14 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   saveImageFiles: true,
   diffImages: true,
   cancelImageFiles: true,
+  startIndex: true,
+  cancelIndex: true,
+  getIndexStatus: true,
+  getTagDigests: true,
+  getStorage: true,
+  getRepositoryStorage: true,
+  estimateReclaim: true,
+  searchIndex: true,
 };
 export const API_METHODS = Object.keys(METHOD_TABLE) as ApiMethod[];
 
@@ -164,9 +204,20 @@ export interface BerthEvents {
   'cleanup:progress': CleanupProgress;
   /** Opening an image's files: layers indexed, bytes read, entries found. */
   'contents:progress': ContentsProgress;
+  /** An index build's status, on every progress report and when it ends. */
+  'index:progress': IndexStatus;
+  /** A repository was read into the index (refresh or build): figures and tag digests for it changed. */
+  'index:repository': IndexRepositoryEvent;
 }
 export type EventName = keyof BerthEvents;
-const EVENT_TABLE: Record<EventName, true> = { 'push:progress': true, 'push:done': true, 'cleanup:progress': true, 'contents:progress': true };
+const EVENT_TABLE: Record<EventName, true> = {
+  'push:progress': true,
+  'push:done': true,
+  'cleanup:progress': true,
+  'index:progress': true,
+  'index:repository': true,
+  'contents:progress': true,
+};
 export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
 
 type Promised<F> = F extends (...args: infer A) => Promise<infer R>

@@ -4,6 +4,7 @@
  */
 import type { CleanupDigest, CleanupPlan, CleanupProgress, CleanupRules, CleanupTagRow } from '../../shared/cleanup-types';
 import { BerthError } from '../../shared/errors';
+import { compareNatural } from '../../shared/natural-order';
 import { listAllTags, type RegistryClient } from '../registry';
 import { freedSpace } from './freed';
 import { readRepository, type RepositoryGraph } from './inspect';
@@ -32,7 +33,7 @@ function byNewest(a: CleanupTagRow, b: CleanupTagRow): number {
   const ka = Number.isFinite(ta) ? ta : -Infinity;
   const kb = Number.isFinite(tb) ? tb : -Infinity;
   if (ka !== kb) return kb - ka;
-  return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
+  return compareNatural(a.tag, b.tag);
 }
 
 /** Evaluates `rules` on every tag of `repository`; reads only, deletes nothing. */
@@ -54,7 +55,7 @@ export async function planCleanup(client: RegistryClient, repository: string, ru
     list.push(r.tag);
     groups.set(r.digest, list);
   }
-  const deleteDigests: CleanupDigest[] = [...groups].map(([digest, t]) => ({ digest, tags: t.sort() }));
+  const deleteDigests: CleanupDigest[] = [...groups].map(([digest, t]) => ({ digest, tags: t.sort(compareNatural) }));
   const deleted = new Set(groups.keys());
   const remaining = decided.filter((r) => r.decision !== 'delete').map((r) => r.digest);
   const { freedBytes, untaggedChildren } = freedSpace(nodes, deleted, remaining);

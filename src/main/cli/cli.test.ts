@@ -127,3 +127,13 @@ describe('berth rm', () => {
     expect((await run(['tags', `${reg.host}/team/web`])).out).toBe('2.0\n');
   });
 });
+
+describe('natural order (issue 12)', () => {
+  it('berth tags and berth ls print v0.0.2 before v0.0.10 and ns2 before ns10', async () => {
+    await pushImage(reg, 'ns10/app', ['v0.0.10', 'v0.0.2', 'v0.0.9'], { seed: 'cli-natural' });
+    await pushImage(reg, 'ns2/app', ['1'], { seed: 'cli-natural-2' });
+    expect((await run(['tags', `${reg.host}/ns10/app`])).out).toBe('v0.0.2\nv0.0.9\nv0.0.10\n');
+    const repos = (await run(['ls', reg.host])).out.trim().split('\n');
+    expect(repos.indexOf('ns2/app')).toBeLessThan(repos.indexOf('ns10/app'));
+  });
+});

@@ -105,9 +105,34 @@ export class RegistryBook {
 
   /** The doctor's check plus where the credentials came from, the rate limit, and a refused certificate. */
   async check(id: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
+    return this.checkWith(() => this.client(id), signal);
+  }
+
+  /**
+   * Checks a registry form before it is saved (nothing is stored): `input` as typed, over the
+   * saved registry `id` when editing. An omitted password means the saved one, used only for the
+   * origin and user it was saved for.
+   */
+  async checkDraft(input: RegistryPatch, id?: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
+    const current = id === undefined ? undefined : this.profile(id);
+    const draft = profileFromInput({ ...(current ? inputOf(current) : { url: '' }), ...input }, id ?? 'draft');
+    let password = input.password;
+    if (password === undefined && current && draft.auth === 'password' && draft.username === current.username && originOf(draft) === originOf(current)) {
+      const saved = this.secrets.get(current.id, originOf(current));
+      if (typeof saved === 'string') password = saved;
+    }
+    let opened: OpenRegistry | undefined;
+    try {
+      return await this.checkWith(async () => (opened = await this.connect(draft, password ?? null)), signal);
+    } finally {
+      await opened?.client.close();
+    }
+  }
+
+  private async checkWith(openIt: () => Promise<OpenRegistry>, signal?: AbortSignal): Promise<RegistryCheck> {
     let open: OpenRegistry;
     try {
-      open = await this.client(id);
+      open = await openIt();
     } catch (err) {
       if (err instanceof BerthError && err.code === 'CANCELLED') throw err;
       return { ...registry.emptyCheck(), error: toWireError(err) };
@@ -162,20 +187,21 @@ export class RegistryBook {
     await Promise.allSettled(all);
   }
 
-  private async connect(profile: Profile): Promise<OpenRegistry> {
+  /** `password`: a draft's own (null: none typed), instead of the saved secret. */
+  private async connect(profile: Profile, password?: string | null): Promise<OpenRegistry> {
     const config = registry.registryConfigFromInput({ url: profile.url, insecure: profile.insecure });
     if (profile.tls.mode === 'ca') config.caPem = profile.tls.caPem;
     if (profile.tls.mode === 'pin') config.pinSha256 = profile.tls.pinSha256;
     if (profile.tls.mode === 'skip') config.tlsSkipVerify = true;
-    const credentials = await this.credentials(profile, config);
+    const credentials = await this.credentials(profile, config, password);
     return { client: new registry.RegistryClient(config), config, credentials };
   }
 
   /** Fills the config's credentials as the profile says and tells where they came from. */
-  private async credentials(profile: Profile, config: RegistryConfig): Promise<CredentialSource> {
+  private async credentials(profile: Profile, config: RegistryConfig, password?: string | null): Promise<CredentialSource> {
     if (profile.auth === 'anonymous') return { kind: 'none', description: 'anonymous (chosen in the registry settings)' };
     if (profile.auth === 'password') {
-      const secret = this.secrets.get(profile.id, config.baseUrl);
+      const secret = password === undefined ? this.secrets.get(profile.id, config.baseUrl) : (password ?? undefined);
       if (secret instanceof UnreadableSecret) throw new BerthError('AUTH_FAILED', secret.reason);
       if (secret === undefined) {
         // Forgotten when the URL moved to another origin (or never typed): ask, rather than send a bare username.

@@ -5,6 +5,7 @@
  */
 import type { CleanupPlan } from '../../shared/cleanup-types';
 import { BerthError } from '../../shared/errors';
+import { compareNatural } from '../../shared/natural-order';
 import { readTagDigests, deleteDigest } from '../registry/delete';
 import { readImageManifest } from '../registry/image-config';
 import { isImageType } from '../registry/media-types';
@@ -56,7 +57,7 @@ export async function planReferrerDelete(src: ContentSource, subject: string, op
 export async function planReferrerDeletes(src: ContentSource, subjects: readonly string[], opts: { tagDigests?: TagDigests; keptBlobs?: ReadonlySet<string> } = {}): Promise<ReferrerDeletePlan[]> {
   const tagDigests = opts.tagDigests ?? (await readTagDigests(src.client, src.repository, src.signal));
   const tags = tagDigests.map((t) => t.tag);
-  const tagsAt = (digest: string): string[] => tagDigests.filter((t) => t.digest === digest).map((t) => t.tag).sort();
+  const tagsAt = (digest: string): string[] => tagDigests.filter((t) => t.digest === digest).map((t) => t.tag).sort(compareNatural);
   const counted = new Set<string>(opts.keptBlobs ?? []);
   const planned = new Set<string>(subjects);
   const plans: ReferrerDeletePlan[] = [];
@@ -81,7 +82,7 @@ export async function planReferrerDeletes(src: ContentSource, subjects: readonly
       repository: src.repository,
       subject,
       items,
-      tags: [...new Set(items.flatMap((i) => i.tags))].sort(),
+      tags: [...new Set(items.flatMap((i) => i.tags))].sort(compareNatural),
       bytes: items.reduce((n, i) => n + i.bytes, 0),
     });
   }
@@ -99,7 +100,7 @@ export async function orphanedReferrers(
 ): Promise<{ items: ReferrerDeleteItem[]; bytes: number; tags: string[] }> {
   const plans = await planReferrerDeletes(src, deleteDigests, opts);
   const items = plans.flatMap((p) => p.items);
-  return { items, bytes: items.reduce((n, i) => n + i.bytes, 0), tags: [...new Set(items.flatMap((i) => i.tags))].sort() };
+  return { items, bytes: items.reduce((n, i) => n + i.bytes, 0), tags: [...new Set(items.flatMap((i) => i.tags))].sort(compareNatural) };
 }
 
 /**
@@ -114,7 +115,7 @@ export async function orphanedByCleanup(
   const deleted = plan.deleteDigests.map((d) => d.digest);
   const found = await orphanedReferrers(src, [...deleted, ...plan.untaggedChildren], opts);
   const items = found.items.filter((i) => !deleted.includes(i.digest));
-  return { items, bytes: items.reduce((n, i) => n + i.bytes, 0), tags: [...new Set(items.flatMap((i) => i.tags))].sort() };
+  return { items, bytes: items.reduce((n, i) => n + i.bytes, 0), tags: [...new Set(items.flatMap((i) => i.tags))].sort(compareNatural) };
 }
 
 /**
@@ -147,5 +148,5 @@ export async function deleteReferrers(src: ContentSource, plan: ReferrerDeletePl
     deleted.push(item.digest);
     deletedTags.push(...now.filter((t) => t.digest === item.digest).map((t) => t.tag));
   }
-  return { deleted, deletedTags: deletedTags.sort() };
+  return { deleted, deletedTags: deletedTags.sort(compareNatural) };
 }

@@ -4,6 +4,7 @@
  * digest, classified, and followed down (a signature of an SBOM) for the delete and the view.
  */
 import { BerthError } from '../../shared/errors';
+import { compareNatural } from '../../shared/natural-order';
 import { headManifest } from '../registry/manifest';
 import { mapLimit } from '../../shared/limiter';
 import {
@@ -108,7 +109,7 @@ export async function listReferrers(src: ContentSource, subject: string, opts: L
       annotations,
       kind: classifyReferrer(manifest.json, artifactType, suffix),
       sources: [...sources],
-      tags: [...tags].sort(),
+      tags: [...tags].sort(compareNatural),
     };
   });
   return { subject, referrers: referrers.filter((r): r is Referrer => r !== null), api, fallbackIndex, truncated: all.length > entries.length };

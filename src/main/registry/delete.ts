@@ -4,6 +4,7 @@
  * those tags, and the delete re-checks them right before sending.
  */
 import { BerthError } from '../../shared/errors';
+import { sortNatural } from '../../shared/natural-order';
 import type { DeletePlan, DeleteResult } from '../../shared/types';
 import { listAllTags } from './browse';
 import type { RegistryClient } from './client';
@@ -44,7 +45,7 @@ export async function tagsPointingAt(
   signal?: AbortSignal,
 ): Promise<{ all: string[]; matching: string[] }> {
   const read = await readTagDigests(client, repository, signal);
-  return { all: read.map((r) => r.tag), matching: read.filter((r) => r.digest === digest).map((r) => r.tag) };
+  return { all: read.map((r) => r.tag), matching: sortNatural(read.filter((r) => r.digest === digest).map((r) => r.tag)) };
 }
 
 async function resolveDigest(client: RegistryClient, repository: string, reference: string, signal?: AbortSignal): Promise<string> {

@@ -6,6 +6,15 @@
 import type { BerthApi, PageOptions } from '../../shared/api';
 import type { CleanupPlan, CleanupResult, CleanupRules } from '../../shared/cleanup-types';
 import type * as C from '../../shared/contents-types';
+import type {
+  IndexSearchResult,
+  IndexStatus,
+  ReclaimEstimate,
+  ReclaimItem,
+  RegistryStorage,
+  RepositoryStorageDetail,
+  TagDigests,
+} from '../../shared/index-types';
 import { BerthError } from '../../shared/errors';
 import type {
   ArchiveInfo,
@@ -39,6 +48,7 @@ import type { GzipEngine } from '../push/parallel-gzip';
 import { ContentsService } from './contents';
 import type { ServiceEngines } from './create-service';
 import type { PushManagerLike } from './push-manager-like';
+import { IndexService } from './index-service';
 
 /** Options of BerthService. */
 export interface BerthServiceOptions {
@@ -82,6 +92,8 @@ export class BerthService implements BerthApi {
   readonly dataDir: string | null;
   /** Files inside images and diffs (issue 13); null without engines. */
   readonly contents: ContentsService | null;
+  /** Registry indexes, their builds and figures (null without engines: memory-only services). */
+  private readonly index: IndexService | null;
 
   constructor(private readonly options: BerthServiceOptions = {}) {
     this.registries = new RegistryBook(options.registries);
@@ -90,6 +102,14 @@ export class BerthService implements BerthApi {
     this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
     const { engines, chooseSavePath } = options;
     this.contents = engines ? new ContentsService({ engine: engines.contents, client: (id) => this.client(id), files: this.files, events: this.events, chooseSavePath }) : null;
+    this.index = this.engines
+      ? new IndexService({
+          store: this.engines.indexes,
+          events: this.events,
+          open: (id) => this.registries.client(id),
+          info: (id) => this.registries.list().find((r) => r.id === id),
+        })
+      : null;
     if (options.pushManager) this.attachPushManager(options.pushManager);
     // Spool and upload folders a crashed Berth left behind (never one still in use).
     void sweepStaleSpools().catch(() => undefined);
@@ -104,12 +124,14 @@ export class BerthService implements BerthApi {
   }
 
   async updateRegistry(id: RegistryId, patch: RegistryPatch): Promise<RegistryInfo> {
+    await this.index?.forgetRegistry(id);
     const info = await this.registries.update(id, patch);
     this.cleanupReads.forget(id);
     return info;
   }
 
   async removeRegistry(id: RegistryId): Promise<void> {
+    await this.index?.forgetRegistry(id);
     await this.registries.remove(id);
     this.cleanupReads.forget(id);
   }
@@ -120,6 +142,10 @@ export class BerthService implements BerthApi {
 
   async checkRegistry(id: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
     return this.registries.check(id, signal);
+  }
+
+  async checkRegistryDraft(input: RegistryPatch, id?: RegistryId, signal?: AbortSignal): Promise<RegistryCheck> {
+    return this.registries.checkDraft(input, id, signal);
   }
 
   async pinRepository(id: RegistryId, repository: string, signal?: AbortSignal): Promise<RegistryInfo> {
@@ -143,15 +169,21 @@ export class BerthService implements BerthApi {
   }
 
   async listTags(id: RegistryId, repository: string, page?: PageOptions, signal?: AbortSignal): Promise<TagsPage> {
-    return registry.listTags(await this.client(id), repository, page, signal);
+    const result = await registry.listTags(await this.client(id), repository, page, signal);
+    this.index?.tagsListed(id, repository, page, result);
+    return result;
   }
 
   async getTagDetail(id: RegistryId, repository: string, tag: string, signal?: AbortSignal): Promise<TagDetail> {
-    return registry.getTagDetail(await this.client(id), repository, tag, signal);
+    const detail = await registry.getTagDetail(await this.client(id), repository, tag, signal);
+    this.index?.tagDetailRead(id, repository, detail);
+    return detail;
   }
 
   async getManifest(id: RegistryId, repository: string, reference: string, signal?: AbortSignal): Promise<ManifestSummary> {
-    return registry.getManifestSummary(await this.client(id), repository, reference, signal);
+    const summary = await registry.getManifestSummary(await this.client(id), repository, reference, signal);
+    this.index?.summaryRead(id, repository, summary);
+    return summary;
   }
 
   async planDelete(id: RegistryId, repository: string, reference: string, signal?: AbortSignal): Promise<DeletePlan> {
@@ -167,7 +199,9 @@ export class BerthService implements BerthApi {
   ): Promise<DeleteResult> {
     const client = await this.client(id);
     this.cleanupReads.forget(id, repository);
-    return registry.deleteManifest(client, repository, digest, confirmedTags, signal);
+    const result = await registry.deleteManifest(client, repository, digest, confirmedTags, signal);
+    await this.index?.forget(id, repository, [result.digest]);
+    return result;
   }
 
   async planCleanup(id: RegistryId, repository: string, rules: CleanupRules, signal?: AbortSignal): Promise<CleanupPlan> {
@@ -182,11 +216,13 @@ export class BerthService implements BerthApi {
   async applyCleanup(id: RegistryId, plan: CleanupPlan, options: { dryRun: boolean }, signal?: AbortSignal): Promise<CleanupResult> {
     const client = await this.client(id);
     try {
-      return await cleanup.applyCleanup(client, plan, {
+      const result = await cleanup.applyCleanup(client, plan, {
         dryRun: options.dryRun,
         signal,
         onProgress: (p) => this.events.emit('cleanup:progress', p),
       });
+      if (!result.dryRun) await this.index?.forget(id, plan.repository, result.deleted.filter((d) => d.ok).map((d) => d.digest));
+      return result;
     } finally {
       // Even a dry run is a sign the user wants the registry as it is now for the next plan.
       this.cleanupReads.forget(id, plan.repository);
@@ -195,6 +231,38 @@ export class BerthService implements BerthApi {
 
   async runGarbageCollect(id: RegistryId, signal?: AbortSignal): Promise<{ ok: true; message: string }> {
     return cleanup.runHttpGarbageCollect(await this.client(id), signal);
+  }
+
+  async startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus> {
+    return this.indexes().start(id, options);
+  }
+
+  async cancelIndex(id: RegistryId): Promise<IndexStatus> {
+    return this.indexes().cancel(id);
+  }
+
+  async getIndexStatus(id: RegistryId): Promise<IndexStatus> {
+    return this.indexes().status(id);
+  }
+
+  async getTagDigests(id: RegistryId, repository: string): Promise<TagDigests> {
+    return this.indexes().tagDigests(id, repository);
+  }
+
+  async getStorage(id: RegistryId): Promise<RegistryStorage> {
+    return this.indexes().storage(id);
+  }
+
+  async getRepositoryStorage(id: RegistryId, repository: string): Promise<RepositoryStorageDetail> {
+    return this.indexes().repositoryStorage(id, repository);
+  }
+
+  async estimateReclaim(id: RegistryId, selection: ReclaimItem[], options?: { refresh?: boolean }, signal?: AbortSignal): Promise<ReclaimEstimate> {
+    return this.indexes().estimate(id, selection, options, signal);
+  }
+
+  async searchIndex(id: RegistryId, query: string, options?: { limit?: number }): Promise<IndexSearchResult> {
+    return this.indexes().search(id, query, options);
   }
 
   async inspectArchive(handle: FileHandle, signal?: AbortSignal): Promise<ArchiveInfo> {
@@ -261,6 +329,8 @@ export class BerthService implements BerthApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Builds use the registry clients: stop them before the clients close.
+    await this.index?.close();
     await this.registries.close();
     await this.engines?.indexes.closeAll();
     await this.contents?.close();
@@ -272,6 +342,11 @@ export class BerthService implements BerthApi {
   private contentsOrFail(): ContentsService {
     if (!this.contents) throw new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it cannot list image files. Build it with createService.');
     return this.contents;
+  }
+
+  private indexes(): IndexService {
+    if (!this.index) throw new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it keeps no registry index. Build it with createService.');
+    return this.index;
   }
 
   private async client(id: RegistryId): Promise<registry.RegistryClient> {
@@ -305,6 +380,7 @@ export class BerthService implements BerthApi {
       const registryId = this.pushRegistries.get(outcome.pushId);
       this.pushRegistries.delete(outcome.pushId);
       if (registryId) for (const p of outcome.pushed) this.cleanupReads.forget(registryId, p.repository);
+      if (registryId && outcome.pushed.length) this.index?.pushed(registryId, [...new Set(outcome.pushed.map((p) => p.repository))]);
       this.events.emit('push:done', outcome);
     });
   }

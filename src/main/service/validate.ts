@@ -120,6 +120,10 @@ const cleanupPlan = z
     }
   });
 const applyOptions = z.strictObject({ dryRun: z.boolean() });
+/** A tag or a digest of a repository, selected for a reclaim estimate. */
+const reclaimItem = z.union([z.strictObject({ repository, tag }), z.strictObject({ repository, digest })], {
+  error: 'expected { repository, tag } or { repository, digest }',
+});
 
 // ---- inside the image (issue 13) ----
 const platformArg = z.strictObject({
@@ -162,6 +166,7 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   removeRegistry: spec(['id', registryId]),
   reorderRegistries: spec(['ids', z.array(registryId).max(1000)]),
   checkRegistry: spec(['id', registryId]),
+  checkRegistryDraft: spec(['input', registryPatch], ['id', optional(registryId)]),
   pinRepository: spec(['id', registryId], ['repository', z.string().trim().min(1, 'the repository name is empty').max(300)]),
   unpinRepository: spec(['id', registryId], ['repository', z.string().max(300)]),
   listNamespace: spec(['id', registryId], ['namespace', namespace], ['page', optional(z.number().int().min(1).max(100_000))]),
@@ -193,6 +198,22 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   saveImageFiles: spec(['source', filesSource], ['path', imagePath]),
   diffImages: spec(['a', filesSource], ['b', filesSource], ['options', optional(diffOptions)]),
   cancelImageFiles: spec(['source', filesSource]),
+  startIndex: spec(['id', registryId], ['options', optional(z.strictObject({ restart: z.boolean().optional() }))]),
+  cancelIndex: spec(['id', registryId]),
+  getIndexStatus: spec(['id', registryId]),
+  getTagDigests: spec(['id', registryId], ['repository', repository]),
+  getStorage: spec(['id', registryId]),
+  getRepositoryStorage: spec(['id', registryId], ['repository', repository]),
+  estimateReclaim: spec(
+    ['id', registryId],
+    ['selection', z.array(reclaimItem).min(1, 'select at least one tag or digest').max(100_000)],
+    ['options', optional(z.strictObject({ refresh: z.boolean().optional() }))],
+  ),
+  searchIndex: spec(
+    ['id', registryId],
+    ['query', z.string().max(1000, 'a search has at most 1000 characters')],
+    ['options', optional(z.strictObject({ limit: z.number().int().min(1).max(10_000).optional() }))],
+  ),
 };
 
 /** A zod tuple schema per method, for callers that want the schema itself. */

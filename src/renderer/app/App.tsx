@@ -1,5 +1,5 @@
 /** The app: one QueryClient, the frame, and the screen the hash route names. */
-import { QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CleanupPage } from '../cleanup/CleanupPage';
 import { DiffPage } from '../diff/DiffPage';
@@ -12,6 +12,8 @@ import { Home } from './Home';
 import { Layout } from './Layout';
 import { createQueryClient } from './query-client';
 import { routeHref, useRoute, type Route } from './route';
+import { ShortcutHelp } from './ShortcutHelp';
+import { useShortcut } from './shortcuts';
 import './layout.css';
 import './tables.css';
 
@@ -24,12 +26,24 @@ function Screen({ route }: { route: Route }) {
     case 'repository':
       return <TagsPage key={`${route.registryId}/${route.repository}`} registryId={route.registryId} repository={route.repository} />;
     case 'image':
-      return <ImageView registryId={route.registryId} repository={route.repository} reference={route.reference} />;
+      return <ImageView registryId={route.registryId} repository={route.repository} reference={route.reference} parent={route.parent} />;
     case 'cleanup':
       return <CleanupPage key={`${route.registryId}/${route.repository}`} registryId={route.registryId} repository={route.repository} />;
     case 'diff':
       return <DiffPage key={routeHref(route)} a={route.a} b={route.b} />;
   }
+}
+
+/** App-wide keys: `?` lists them all; Ctrl/⌘+R refreshes what the screen shows (not the page). */
+function AppShortcuts() {
+  const qc = useQueryClient();
+  useShortcut({
+    keys: ['Mod+R'],
+    description: 'Refresh what this screen shows',
+    group: 'Everywhere',
+    run: () => void qc.refetchQueries({ type: 'active' }),
+  });
+  return <ShortcutHelp />;
 }
 
 /** Root component; `main.tsx` renders it once `window.berth` exists. */
@@ -49,6 +63,7 @@ export function App() {
       >
         <Screen route={route} />
       </Layout>
+      <AppShortcuts />
     </QueryClientProvider>
   );
 }

@@ -1,10 +1,10 @@
-/** Registry › repository › reference, each a link (the hash keeps back working). */
+/** Registry › repository › index › platform image, each a link (the hash keeps back working). */
 import { useQuery } from '@tanstack/react-query';
 import { registriesQuery } from '../registries/queries';
 import { routeHref } from './route';
 
 /** The path from the registry down to the current screen. */
-export function Breadcrumb(props: { registryId: string; repository?: string; reference?: string }) {
+export function Breadcrumb(props: { registryId: string; repository?: string; reference?: string; parent?: string }) {
   const registries = useQuery(registriesQuery());
   const host = registries.data?.find((r) => r.id === props.registryId)?.host ?? '…';
   return (
@@ -27,6 +27,14 @@ export function Breadcrumb(props: { registryId: string; repository?: string; ref
               {props.repository}
             </span>
           )}
+        </>
+      )}
+      {props.repository !== undefined && props.parent !== undefined && (
+        <>
+          <span aria-hidden="true">/</span>
+          <a href={routeHref({ screen: 'image', registryId: props.registryId, repository: props.repository, reference: props.parent })} className="mono" data-testid="breadcrumb-index">
+            {props.parent}
+          </a>
         </>
       )}
     </nav>

@@ -9,7 +9,7 @@ export function Layout(props: { sidebar: ReactNode; children: ReactNode; sidePan
   return (
     <div className={props.sidePanel ? 'layout with-panel' : 'layout'}>
       {props.sidebar}
-      <main className="main" id="main">
+      <main className="main" id="main" tabIndex={-1}>
         {props.children}
       </main>
       {props.sidePanel && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestHue, formatBytes, formatPlatform, formatRelative, plural, shortDigest } from './format';
+import { dayOf, digestHue, formatBytes, formatDate, formatPlatform, formatRelative, plural, sharedDays, shortDigest } from './format';
 
 describe('format', () => {
   it('shortens digests like docker does', () => {
@@ -20,6 +20,21 @@ describe('format', () => {
     expect(formatRelative('2024-05-04T11:00:00Z', now)).toBe('1 hour ago');
     expect(formatRelative(null, now)).toBe('—');
     expect(formatRelative('not a date', now)).toBe('—');
+  });
+
+  it('shows absolute dates, with the time when recent or when asked (neighbours share the day)', () => {
+    const now = Date.parse('2024-05-04T12:00:00Z');
+    const old = '2021-06-01T09:30:00';
+    expect(formatDate(old, { now })).toBe('2021-06-01');
+    expect(formatDate(old, { now, withTime: true })).toBe('2021-06-01 09:30');
+    expect(formatDate('2024-05-03T08:05:00', { now })).toBe('2024-05-03 08:05');
+    expect(formatDate(null, { now })).toBe('—');
+    expect(formatDate('garbage', { now })).toBe('—');
+  });
+
+  it('finds the days that several dates share', () => {
+    expect(dayOf('2021-06-01T23:00:00')).toBe('2021-06-01');
+    expect([...sharedDays(['2021-06-01T09:00:00', '2021-06-01T12:00:00', '2021-06-02T09:00:00', null])]).toEqual(['2021-06-01']);
   });
 
   it('formats platforms and plurals', () => {

@@ -32,16 +32,68 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
-/** `3 days ago`; `—` for unknown or unparsable dates. */
-export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return '—';
+function parse(iso: string | null | undefined): number | null {
+  if (!iso) return null;
   const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '—';
+  return Number.isNaN(t) ? null : t;
+}
+
+/** `3 days ago`; `—` for unknown or unparsable dates (the secondary form, on hover or beside the date). */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  const t = parse(iso);
+  if (t === null) return '—';
   const seconds = Math.round((t - now) / 1000);
   for (const [unit, size] of STEPS) {
     if (Math.abs(seconds) >= size || unit === 'second') return RELATIVE.format(Math.round(seconds / size), unit);
   }
   return '—';
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** The local calendar day of a date, `2021-06-01`; null when unknown. */
+export function dayOf(iso: string | null | undefined): string | null {
+  const t = parse(iso);
+  if (t === null) return null;
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A date shown with its time when it is this recent. */
+export const RECENT_MS = 7 * 24 * 3600_000;
+
+/**
+ * The one way dates are shown: the absolute local date (`2021-06-01`), with the time
+ * (`2021-06-01 09:00`) when it is recent or when `withTime` says its neighbours share its day;
+ * `—` when unknown. The relative form goes on hover or beside it (see `When`).
+ */
+export function formatDate(iso: string | null | undefined, opts: { withTime?: boolean; now?: number } = {}): string {
+  const t = parse(iso);
+  if (t === null) return '—';
+  const d = new Date(t);
+  const day = dayOf(iso)!;
+  const recent = Math.abs((opts.now ?? Date.now()) - t) < RECENT_MS;
+  return opts.withTime || recent ? `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}` : day;
+}
+
+/** The days that more than one of `dates` falls on: rows on those days show their time too. */
+export function sharedDays(dates: Iterable<string | null | undefined>): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const iso of dates) {
+    const day = dayOf(iso);
+    if (day === null) continue;
+    if (seen.has(day)) shared.add(day);
+    seen.add(day);
+  }
+  return shared;
+}
+
+/** A date in UTC to the minute, `2026-11-23 13:36 UTC` (certificates), from ISO or OpenSSL's form; the text itself when unparsable. */
+export function formatDateUtc(text: string): string {
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) return text;
+  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** `linux/arm64/v8`. */

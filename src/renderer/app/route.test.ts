@@ -8,6 +8,7 @@ describe('hash routes', () => {
     { screen: 'repository', registryId: 'reg-1', repository: 'team/web/app' },
     { screen: 'image', registryId: 'reg-1', repository: 'team/web/app', reference: 'sha256:abc' },
     { screen: 'image', registryId: 'r 2', repository: 'a/b', reference: 'v1.0_rc-1' },
+    { screen: 'image', registryId: 'reg-1', repository: 'team/multi', reference: 'sha256:abc', parent: '1.0' },
     { screen: 'cleanup', registryId: 'reg-1', repository: 'team/web/app' },
     { screen: 'diff', a: { registryId: 'reg-1', repository: 'team/app', reference: '1.0' }, b: { registryId: 'reg 2', repository: 'a/b', reference: 'sha256:abc' } },
     { screen: 'diff', a: { fileHandle: 'f00d', image: 2 }, b: { registryId: 'reg-1', repository: 'app', reference: 'latest' } },

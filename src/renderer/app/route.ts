@@ -1,5 +1,6 @@
 /**
- * Hash routes (`#/r/<registry>/<repository>/<reference>`): no router library, and the browser's
+ * Hash routes (`#/r/<registry>/<repository>/<reference>[/<index>]`, the last for a platform image
+ * opened from its index): no router library, and the browser's
  * back button works in the web shell because every screen change is a `location.hash` change.
  */
 import { useSyncExternalStore } from 'react';
@@ -13,7 +14,7 @@ export type Route =
   | { screen: 'home' }
   | { screen: 'registry'; registryId: string }
   | { screen: 'repository'; registryId: string; repository: string }
-  | { screen: 'image'; registryId: string; repository: string; reference: string }
+  | { screen: 'image'; registryId: string; repository: string; reference: string; parent?: string }
   | { screen: 'cleanup'; registryId: string; repository: string }
   | { screen: 'diff'; a: DiffSide; b: DiffSide };
 
@@ -56,12 +57,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] !== 'r' || parts.length < 2) return { screen: 'home' };
   let decoded: string[];
   try {
-    decoded = parts.slice(1, 4).map(decodeURIComponent);
+    decoded = parts.slice(1, 5).map(decodeURIComponent);
   } catch {
     return { screen: 'home' };
   }
-  const [registryId, repository, reference] = decoded;
-  if (reference !== undefined) return { screen: 'image', registryId, repository, reference };
+  const [registryId, repository, reference, parent] = decoded;
+  if (reference !== undefined) return parent !== undefined ? { screen: 'image', registryId, repository, reference, parent } : { screen: 'image', registryId, repository, reference };
   if (repository !== undefined) return { screen: 'repository', registryId, repository };
   return { screen: 'registry', registryId };
 }
@@ -76,7 +77,7 @@ export function routeHref(route: Route): string {
     case 'repository':
       return `#/r/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}`;
     case 'image':
-      return `#/r/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}/${encodeURIComponent(route.reference)}`;
+      return `#/r/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}/${encodeURIComponent(route.reference)}${route.parent !== undefined ? `/${encodeURIComponent(route.parent)}` : ''}`;
     case 'cleanup':
       return `#/c/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}`;
     case 'diff':

@@ -1,12 +1,13 @@
 /** "Delete N tags from REPO": the last look at every tag before anything is deleted. */
 import type { CleanupPlan } from '../../shared/cleanup-types';
+import { sortNatural } from '../../shared/natural-order';
 import { formatBytes, plural } from '../app/format';
 import { Modal } from '../app/Modal';
 
 /** Lists the tags of every digest the plan deletes; Confirm hands back to the page, which applies. */
 export function ConfirmDialog(props: { plan: CleanupPlan; onCancel: () => void; onConfirm: () => void }) {
   const { plan } = props;
-  const tags = plan.deleteDigests.flatMap((d) => d.tags).sort();
+  const tags = sortNatural(plan.deleteDigests.flatMap((d) => d.tags));
   const title = `Delete ${plural(tags.length, 'tag')} from ${plan.repository}`;
   return (
     <Modal title={title} onClose={props.onCancel} testId="cleanup-confirm" wide>

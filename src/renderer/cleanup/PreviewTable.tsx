@@ -1,7 +1,8 @@
 /** "Cleanup preview": every tag with what the rules decided for it and why. */
 import { useState } from 'react';
 import type { CleanupDecision, CleanupPlan } from '../../shared/cleanup-types';
-import { formatBytes, formatRelative, shortDigest } from '../app/format';
+import { formatBytes, sharedDays, shortDigest } from '../app/format';
+import { When } from '../app/When';
 
 const LABEL: Record<CleanupDecision, string> = { delete: 'Delete', keep: 'Keep', protected: 'Protected' };
 /** The pill tone (app/layout.css) of each decision. */
@@ -23,6 +24,7 @@ export function PreviewTable(props: { plan: CleanupPlan; stale: boolean }) {
   const [all, setAll] = useState(false);
   const rows = filter === 'all' ? plan.tags : plan.tags.filter((r) => r.decision === filter);
   const shown = all ? rows : rows.slice(0, ROW_CAP);
+  const days = sharedDays(plan.tags.map((r) => r.created));
   const counts: [Filter, string, number][] = [
     ['all', 'All', plan.tags.length],
     ['delete', 'Delete', plan.deleteCount],
@@ -57,7 +59,9 @@ export function PreviewTable(props: { plan: CleanupPlan; stale: boolean }) {
                 <DecisionBadge decision={r.decision} />
               </td>
               <td className="reason">{r.reason}</td>
-              <td title={r.created ?? undefined}>{formatRelative(r.created)}</td>
+              <td>
+                <When iso={r.created} shared={days} />
+              </td>
               <td className="num">{formatBytes(r.size)}</td>
               <td className="mono muted" title={r.digest}>
                 {shortDigest(r.digest)}

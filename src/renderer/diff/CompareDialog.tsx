@@ -25,7 +25,7 @@ export function CompareDialog(props: { current: RegistryFilesSource; archive: Ar
         <DiffView a={props.current} b={props.archive} labels={[props.currentLabel, props.archiveLabel]} missing={missing} />
       </div>
       <div className="form-actions">
-        <button type="button" onClick={props.onClose} autoFocus>
+        <button type="button" onClick={props.onClose} data-autofocus>
           Back to the push
         </button>
       </div>

@@ -63,7 +63,7 @@ function CompareWithDialog(props: { registryId: string; repository: string; refe
         </label>
         <label className="field" htmlFor={ids.ref}>
           <span>Tag or digest</span>
-          <input id={ids.ref} className="mono" list={ids.list} value={reference} placeholder="1.2 or sha256:…" spellCheck={false} autoCapitalize="off" autoFocus onChange={(e) => setReference(e.target.value)} />
+          <input id={ids.ref} className="mono" list={ids.list} value={reference} placeholder="1.2 or sha256:…" spellCheck={false} autoCapitalize="off" data-autofocus onChange={(e) => setReference(e.target.value)} />
           <datalist id={ids.list}>
             {(tags.data ?? []).slice(0, 500).map((t) => (
               <option key={t} value={t} />

@@ -7,9 +7,18 @@ import { ReclaimSpace } from './ReclaimSpace';
 import { Snippet } from './Snippet';
 import './doctor.css';
 
-const MARK: Record<Verdict, string> = { ok: 'OK', warn: 'Warning', fail: 'Failing', unknown: 'Unknown' };
-/** The pill tone (app/layout.css) of each verdict. */
-const TONE: Record<Verdict, string> = { ok: 'ok', warn: 'warn', fail: 'bad', unknown: 'muted' };
+const MARK: Record<Verdict, string> = { ok: 'OK', info: 'Info', warn: 'Warning', fail: 'Failing', unknown: 'Unknown' };
+/** The pill tone (app/layout.css) of each verdict: info is neutral, never the warning colour. */
+const TONE: Record<Verdict, string> = { ok: 'ok', info: 'muted', warn: 'warn', fail: 'bad', unknown: 'muted' };
+
+/** The summary pill: failures, else warnings, else all good (info items are normal). */
+function overall(items: DoctorItem[]): { tone: string; text: string } {
+  const failing = items.filter((i) => i.verdict === 'fail').length;
+  const warnings = items.filter((i) => i.verdict === 'warn').length;
+  if (failing) return { tone: 'bad', text: `${failing} failing` };
+  if (warnings) return { tone: 'warn', text: warnings === 1 ? '1 warning' : `${warnings} warnings` };
+  return { tone: 'ok', text: 'All good' };
+}
 
 function Item(props: { item: DoctorItem }) {
   const { item } = props;
@@ -45,7 +54,9 @@ export function RegistryDoctor(props: { registryId: string }) {
             Registry doctor
           </h2>
           {check.data && (
-            <span className={failing ? 'pill verdict bad' : 'pill verdict ok'}>{failing ? `${failing} failing` : 'All good'}</span>
+            <span className={`pill verdict ${overall(items).tone}`} data-testid="doctor-summary">
+              {overall(items).text}
+            </span>
           )}
           {check.isFetching && <span className="muted small-text">checking…</span>}
         </summary>

@@ -51,6 +51,13 @@ describe('diagnose', () => {
     expect(byKey(healthy).delete).toMatchObject({ verdict: 'ok', fix: undefined });
   });
 
+  it('what the doctor calls normal is info, never a warning', () => {
+    const items = byKey({ ...healthy, referrers: false, httpGarbageCollect: false });
+    expect(items.referrers.verdict).toBe('info');
+    expect(items.gc.verdict).toBe('info');
+    expect(items.gc.fix?.text).toMatch(/Normal for distribution/);
+  });
+
   it('delete disabled fails with the config snippet and the environment variable', () => {
     const item = byKey({ ...healthy, deleteEnabled: false }).delete;
     expect(item.verdict).toBe('fail');

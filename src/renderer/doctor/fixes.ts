@@ -1,11 +1,13 @@
 /**
- * The registry doctor's verdicts: each item of RegistryCheck as ok / warn / fail / unknown, and
- * for anything not ok the concrete fix (config snippet, environment variable, what to do in Berth).
+ * The registry doctor's verdicts: each item of RegistryCheck as ok / info / warn / fail / unknown,
+ * and for anything not ok the concrete fix (config snippet, environment variable, what to do in
+ * Berth). `info` is for what is normal and needs nothing done (no HTTP garbage collection on
+ * distribution): it never counts as a warning.
  */
 import type { RegistryCheck, RegistryInfo } from '../../shared/types';
 
 /** How one item looks. */
-export type Verdict = 'ok' | 'warn' | 'fail' | 'unknown';
+export type Verdict = 'ok' | 'info' | 'warn' | 'fail' | 'unknown';
 
 /** What to do about an item that is not ok. */
 export interface Fix {
@@ -148,7 +150,7 @@ export function diagnose(check: RegistryCheck, info?: RegistryInfo): DoctorItem[
   items.push({
     key: 'referrers',
     label: 'OCI referrers API',
-    verdict: tri(check.referrers, 'warn'),
+    verdict: tri(check.referrers, 'info'),
     value: yesNo(check.referrers, 'available', 'not available'),
     fix:
       check.referrers === false
@@ -158,7 +160,7 @@ export function diagnose(check: RegistryCheck, info?: RegistryInfo): DoctorItem[
   items.push({
     key: 'gc',
     label: 'HTTP garbage collection',
-    verdict: tri(check.httpGarbageCollect, 'warn'),
+    verdict: tri(check.httpGarbageCollect, 'info'),
     value: yesNo(check.httpGarbageCollect, 'offered (POST /v2/_gc)', 'not offered'),
     fix:
       check.httpGarbageCollect === false

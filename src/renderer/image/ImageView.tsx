@@ -4,9 +4,10 @@ import { useState } from 'react';
 import { isValidDigest } from '../../shared/reference';
 import type { ImageSummary, IndexSummary, ManifestSummary } from '../../shared/types';
 import { Breadcrumb } from '../app/Breadcrumb';
-import { formatBytes, formatPlatform, formatRelative } from '../app/format';
-import { navigate } from '../app/route';
+import { formatBytes, formatPlatform } from '../app/format';
+import { navigate, routeHref } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
+import { When } from '../app/When';
 import { DeleteDialog } from '../delete/DeleteDialog';
 import { CompareWith } from '../diff/CompareWith';
 import { registriesQuery } from '../registries/queries';
@@ -37,9 +38,8 @@ function Facts(props: { summary: ManifestSummary }) {
           </div>
           <div>
             <dt>Created</dt>
-            <dd title={s.created ?? undefined}>
-              {formatRelative(s.created)}
-              {s.created && <span className="muted"> · {s.created}</span>}
+            <dd>
+              <When iso={s.created} time inline />
             </dd>
           </div>
           <div>
@@ -94,8 +94,8 @@ function IndexBody(props: { index: IndexSummary; registryId: string }) {
   );
 }
 
-/** The image screen for `repository` at `reference` (a tag or a digest). */
-export function ImageView(props: { registryId: string; repository: string; reference: string }) {
+/** The image screen for `repository` at `reference` (a tag or a digest); `parent`: the index it was opened from. */
+export function ImageView(props: { registryId: string; repository: string; reference: string; parent?: string }) {
   const { registryId, repository, reference } = props;
   const manifest = useQuery(manifestQuery(registryId, repository, reference));
   const registries = useQuery(registriesQuery());
@@ -107,7 +107,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
   return (
     <div className="page scroll-page">
       <header className="page-head">
-        <Breadcrumb registryId={registryId} repository={repository} reference={reference} />
+        <Breadcrumb registryId={registryId} repository={repository} reference={reference} parent={props.parent} />
         <div className="title-row">
           <h1 className="mono">
             {repository}
@@ -116,6 +116,11 @@ export function ImageView(props: { registryId: string; repository: string; refer
           </h1>
           {s && s.kind === 'index' && <span className="badge">index</span>}
           <span className="spacer" />
+          {props.parent !== undefined && (
+            <a className="button-link" href={routeHref({ screen: 'image', registryId, repository, reference: props.parent })}>
+              ← Back to index {props.parent}
+            </a>
+          )}
           <CompareWith registryId={registryId} repository={repository} reference={reference} />
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…

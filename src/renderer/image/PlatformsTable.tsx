@@ -3,7 +3,7 @@ import type { IndexSummary } from '../../shared/types';
 import { formatBytes, formatPlatform, shortDigest } from '../app/format';
 import { navigate, routeHref } from '../app/route';
 
-/** Clicking a row opens that platform's image by digest. */
+/** Clicking a row opens that platform's image by digest (its screen links back to this index). */
 export function PlatformsTable(props: { index: IndexSummary; registryId: string }) {
   const { index, registryId } = props;
   return (
@@ -24,7 +24,7 @@ export function PlatformsTable(props: { index: IndexSummary; registryId: string 
         </thead>
         <tbody>
           {index.manifests.map((m) => {
-            const route = { screen: 'image', registryId, repository: index.repository, reference: m.descriptor.digest } as const;
+            const route = { screen: 'image', registryId, repository: index.repository, reference: m.descriptor.digest, parent: index.reference } as const;
             return (
               <tr
                 key={m.descriptor.digest}

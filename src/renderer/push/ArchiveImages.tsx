@@ -1,6 +1,7 @@
 /** The images inside an archive, with a radio per image when there is a choice to make. */
 import type { ArchiveImage } from '../../shared/types';
-import { formatBytes, formatPlatform, formatRelative, plural, shortDigest } from '../app/format';
+import { formatBytes, formatPlatform, plural, shortDigest } from '../app/format';
+import { When } from '../app/When';
 import type { ImageChoice } from './preflight';
 
 /** Table of the archive's images; `onChoose` is given only when the archive holds several. */
@@ -50,7 +51,9 @@ export function ArchiveImages(props: { images: ArchiveImage[]; choice: ImageChoi
                 <td className="mono">{formatPlatform(img.platform)}</td>
                 <td className="num">{img.layerCount}</td>
                 <td className="num">{formatBytes(img.size)}</td>
-                <td className="muted">{formatRelative(img.created)}</td>
+                <td>
+                  <When iso={img.created} />
+                </td>
               </tr>
             );
           })}

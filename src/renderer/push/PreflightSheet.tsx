@@ -2,17 +2,19 @@
  * The pre-flight sheet of one archive: what is inside, where it goes, how layers are compressed,
  * then Push. An archive the engine cannot read shows its error (code + message) instead.
  */
-import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { WireError } from '../../shared/errors';
 import type { ArchiveInfo, Compression, FileInfo, RegistryInfo } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
 import { formatBytes, plural } from '../app/format';
-import { Modal } from '../app/Modal';
+import { focusFirstField, Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
 import { CompareTarget } from '../diff/CompareTarget';
 import { asBerthError } from '../app/unwrap';
-import { registriesQuery } from '../registries/queries';
+import { registriesQuery, registryKeys } from '../registries/queries';
 import { ArchiveImages } from './ArchiveImages';
+import { proposeRegistry, recentRegistries, rememberRegistry } from './default-registry';
 import {
   buildPushRequest,
   COMPRESSION_HINTS,
@@ -37,21 +39,32 @@ interface SheetProps {
   repository?: string;
   /** How many more archives wait behind this one. */
   queued: number;
-  /** `pushed`: the handle now belongs to the push; otherwise the caller releases it. */
-  onClose: (pushed: boolean) => void;
+  /** Choices made already (a failed push's "Change destination…"): they win over the defaults. */
+  preset?: Partial<PreflightForm>;
+  /**
+   * `pushed`: the handle now belongs to the push; otherwise the caller releases it. `archiveError`:
+   * the archive could not be read — the caller keeps the error on the file's row in the panel.
+   */
+  onClose: (pushed: boolean, archiveError?: WireError) => void;
 }
 
 /** The dialog named "Push <file name>". */
 export function PreflightSheet(props: SheetProps) {
   const archive = useQuery(archiveQuery(props.file.handle));
   const registries = useQuery(registriesQuery());
-  const close = () => props.onClose(false);
+  const archiveError = archive.isError ? asBerthError(archive.error) : undefined;
+  const close = () => props.onClose(false, archiveError);
   return (
     <Modal title={`Push ${props.file.name}`} onClose={close} testId="preflight-sheet" wide>
       <p className="preflight-file muted">
-        {formatBytes(props.file.size)}
-        {archive.data && ` · ${FORMATS[archive.data.format]}${archive.data.compressed ? ', compressed' : ''} · ${plural(archive.data.images.length, 'image')}`}
-        {props.queued > 0 && ` · ${plural(props.queued, 'more archive')} after this one`}
+        {[
+          Number.isFinite(props.file.size) && formatBytes(props.file.size),
+          archive.data && `${FORMATS[archive.data.format]}${archive.data.compressed ? ', compressed' : ''}`,
+          archive.data && plural(archive.data.images.length, 'image'),
+          props.queued > 0 && `${plural(props.queued, 'more archive')} after this one`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
       {(archive.isPending || registries.isPending) && !archive.isError && (
         <p className="busy" role="status">
@@ -62,7 +75,7 @@ export function PreflightSheet(props: SheetProps) {
         <>
           <ErrorState compact title={`${props.file.name} cannot be pushed`} error={archive.error} />
           <div className="form-actions">
-            <button type="button" onClick={close} autoFocus>
+            <button type="button" onClick={close} data-autofocus>
               Close
             </button>
           </div>
@@ -79,8 +92,20 @@ export function PreflightSheet(props: SheetProps) {
 function PreflightBody(props: SheetProps & { archive: ArchiveInfo; registries: RegistryInfo[]; onCancel: () => void }) {
   const { archive, registries } = props;
   const images = archive.images;
-  const inView = registries.find((r) => r.id === props.registryId)?.id ?? registries[0]?.id ?? '';
-  const [form, setForm] = useState<PreflightForm>(() => defaultForm(images, inView, props.repository));
+  const qc = useQueryClient();
+  const [form, setForm] = useState<PreflightForm>(() => {
+    const registryId = proposeRegistry(registries, {
+      inView: props.registryId,
+      recent: recentRegistries(),
+      reachable: (id) => qc.getQueryData<{ reachable: boolean }>(registryKeys.check(id))?.reachable,
+    });
+    return { ...defaultForm(images, registryId, props.repository), ...props.preset };
+  });
+  const formRef = useRef<HTMLFormElement>(null);
+  // The sheet opens before the archive is read: its first field takes the focus once it exists.
+  useEffect(() => {
+    if (formRef.current) focusFirstField(formRef.current);
+  }, []);
   const start = useStartPush();
   const ids = { dest: useId(), hint: useId() };
   const set = (patch: Partial<PreflightForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -100,12 +125,18 @@ function PreflightBody(props: SheetProps & { archive: ArchiveInfo; registries: R
     if (problem) return;
     start.mutate(
       { request: buildPushRequest(archive.handle, form), fileName: props.file.name, destinations: targets },
-      { onSuccess: () => props.onClose(true) },
+      {
+        onSuccess: () => {
+          rememberRegistry(form.registryId);
+          props.onClose(true);
+        },
+      },
     );
   };
 
   return (
     <form
+      ref={formRef}
       className="form preflight"
       onSubmit={(e) => {
         e.preventDefault();
@@ -141,7 +172,6 @@ function PreflightBody(props: SheetProps & { archive: ArchiveInfo; registries: R
                 placeholder="repository:tag"
                 spellCheck={false}
                 autoCapitalize="off"
-                autoFocus
                 onChange={(e) => set({ destination: e.target.value })}
               />
             </label>

@@ -62,8 +62,11 @@ function LayerLine({ layer }: { layer: LayerProgress }) {
   );
 }
 
-/** The row; `host` is the target registry's host (for the destination and the pull command). */
-export function PushRow(props: { summary: PushSummary; host?: string }) {
+/**
+ * The row; `host` is the target registry's host (for the destination and the pull command);
+ * `onRetarget` offers "Change destination…" on a push that failed or was cancelled.
+ */
+export function PushRow(props: { summary: PushSummary; host?: string; onRetarget?: () => void }) {
   const s = props.summary;
   const p = s.progress;
   const phase = shownPhase(s);
@@ -99,6 +102,11 @@ export function PushRow(props: { summary: PushSummary; host?: string }) {
         {finished && phase !== 'done' && (
           <button type="button" className="small" disabled={retry.isPending} onClick={() => retry.mutate(s)}>
             Retry
+          </button>
+        )}
+        {finished && phase !== 'done' && props.onRetarget && (
+          <button type="button" className="small" onClick={props.onRetarget}>
+            Change destination…
           </button>
         )}
         {finished && (

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PushSummary } from '../../shared/types';
 import type { PushOutcome, PushProgress } from '../../shared/types';
 import { initialProgress } from '../../shared/push-phase';
-import { addPush, applyOutcome, applyProgress, formatDuration, isFinished, isWaiting, percent, reconcile, shownPhase } from './push-state';
+import { addPush, applyOutcome, applyProgress, formatDuration, isFinished, isWaiting, percent, reconcile, shownPhase, withoutSuperseded } from './push-state';
 
 const summary = (pushId: string): PushSummary => ({
   pushId,
@@ -92,6 +92,23 @@ describe('one source of truth: the cache fed by events, reconciled with listPush
     const next = reconcile([{ ...summary('a'), progress: at('a', 2, 20) }], [{ ...summary('a'), progress: at('a', 1, 10) }], now);
     expect(next.map((s) => s.pushId)).toEqual(['new', 'a']);
     expect(isFinished(next[0])).toBe(false);
+  });
+});
+
+describe('a retried push replaces its failed row', () => {
+  const failed = (pushId: string, handle: string): PushSummary => ({
+    ...summary(pushId),
+    request: { handle, registryId: 'r' },
+    outcome: { pushId, ok: false, pushed: [], error: { code: 'CANCELLED', message: 'x' }, bytesUploaded: 0, seconds: 1 },
+  });
+  it('drops a failed or cancelled push when a newer push of the same file exists', () => {
+    const retried = { ...summary('b'), request: { handle: 'h1', registryId: 'other' } };
+    const list = [retried, failed('a', 'h1'), failed('c', 'h2')];
+    expect(withoutSuperseded(list).map((s) => s.pushId)).toEqual(['b', 'c']);
+  });
+  it('keeps a finished push that succeeded, and leaves an unchanged list as it is', () => {
+    const list = [summary('b'), { ...failed('a', 'h'), outcome: done('a') }];
+    expect(withoutSuperseded(list)).toBe(list);
   });
 });
 

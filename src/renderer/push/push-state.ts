@@ -95,6 +95,21 @@ export function reconcile(server: PushSummary[], before: PushSummary[] | undefin
   return [...added, ...merged, ...kept];
 }
 
+/**
+ * The list without the failed or cancelled pushes a later push of the same file replaced (a
+ * retry reuses the handle; a new drop always gets a new one): a retried push has one row, even
+ * after a reload or in another window. `list` is newest first, as the engine lists it.
+ */
+export function withoutSuperseded(list: PushSummary[]): PushSummary[] {
+  const newer = new Set<string>();
+  const kept = list.filter((s) => {
+    const replaced = newer.has(s.request.handle) && isFinished(s) && !s.outcome?.ok;
+    newer.add(s.request.handle);
+    return !replaced;
+  });
+  return kept.length === list.length ? list : kept;
+}
+
 /** Adds a push at the front (newest first) unless it is already listed. */
 export function addPush(list: PushSummary[], s: PushSummary): PushSummary[] {
   return list.some((x) => x.pushId === s.pushId) ? list : [s, ...list];

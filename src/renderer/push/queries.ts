@@ -13,7 +13,7 @@ import { berth } from '../app/berth';
 import { call } from '../app/unwrap';
 import { repositoryKeys } from '../repositories/queries';
 import { tagKeys } from '../tags/queries';
-import { addPush, applyOutcome, applyProgress, isFinished, reconcile } from './push-state';
+import { addPush, applyOutcome, applyProgress, isFinished, reconcile, withoutSuperseded } from './push-state';
 import { destinationsOf, isDismissed, markReleased, rememberDestinations, rememberDismissed } from './session';
 
 /** A running push with no event for this long makes the panel ask the engine for the list again. */
@@ -34,7 +34,7 @@ export const pushesQuery = () =>
       const before = client.getQueryData<PushSummary[]>(pushKeys.list());
       const list = await call(berth().listPushes());
       const now = client.getQueryData<PushSummary[]>(pushKeys.list());
-      const next = reconcile(list.filter((s) => !isDismissed(s.pushId)), before, now);
+      const next = withoutSuperseded(reconcile(list.filter((s) => !isDismissed(s.pushId)), before, now));
       // Pushes whose end the events never brought (a lost push:done) get its effects now.
       for (const s of next) if (s.outcome && !now?.find((c) => c.pushId === s.pushId)?.outcome) queueMicrotask(() => onDone(client, s.outcome!));
       return next;
@@ -127,7 +127,7 @@ export function usePushEvents(): void {
 }
 
 function insert(qc: QueryClient, s: PushSummary): void {
-  qc.setQueryData<PushSummary[]>(pushKeys.list(), (old) => addPush(old ?? [], s));
+  qc.setQueryData<PushSummary[]>(pushKeys.list(), (old) => withoutSuperseded(addPush(old ?? [], s)));
   // The outcome may have arrived before startPush answered: settle it now.
   const settled = qc.getQueryData<PushSummary[]>(pushKeys.list())?.find((x) => x.pushId === s.pushId);
   if (settled?.outcome) onDone(qc, settled.outcome);
@@ -172,12 +172,22 @@ export function useRetryPush() {
   });
 }
 
+function dismiss(qc: QueryClient, s: PushSummary): void {
+  dropFromList(qc, s.pushId);
+  const list = qc.getQueryData<PushSummary[]>(pushKeys.list()) ?? [];
+  if (!handleStillNeeded(list, s.request.handle, s.pushId)) releaseHandle(qc, s.request.handle);
+}
+
 /** Hides a finished push and releases its file unless another listed push still needs it. */
 export function useDismissPush() {
   const qc = useQueryClient();
-  return (s: PushSummary) => {
-    dropFromList(qc, s.pushId);
-    const list = qc.getQueryData<PushSummary[]>(pushKeys.list()) ?? [];
-    if (!handleStillNeeded(list, s.request.handle, s.pushId)) releaseHandle(qc, s.request.handle);
+  return (s: PushSummary) => dismiss(qc, s);
+}
+
+/** "Clear finished": hides every finished push at once (running ones stay). */
+export function useClearFinished() {
+  const qc = useQueryClient();
+  return () => {
+    for (const s of qc.getQueryData<PushSummary[]>(pushKeys.list()) ?? []) if (isFinished(s)) dismiss(qc, s);
   };
 }

@@ -85,5 +85,14 @@ export function useIntake() {
     [qc],
   );
 
-  return { items, addFiles, remove };
+  /** The file's archive could not be read: its row keeps the error after the sheet closes (until dismissed). */
+  const fail = useCallback(
+    (item: IntakeItem, error: WireError) => {
+      setItems((list) => list.map((i) => (i.key === item.key ? { ...i, status: 'failed', error } : i)));
+      if (item.info) releaseHandle(qc, item.info.handle);
+    },
+    [qc],
+  );
+
+  return { items, addFiles, remove, fail };
 }

@@ -1,4 +1,4 @@
-/** "Add registry": the registry form in a modal; on success it opens the new registry. */
+/** "Add registry": the registry form in a modal; the credentials are checked first; on success it opens the new registry. */
 import { Modal } from '../app/Modal';
 import { navigate } from '../app/route';
 import { EMPTY_FORM, toInput } from './form-state';
@@ -16,6 +16,7 @@ export function AddRegistryDialog(props: { onClose: () => void }) {
         pending={add.isPending}
         error={add.error}
         onCancel={props.onClose}
+        draftOf={(values) => [toInput(values)]}
         onSubmit={(values) =>
           add.mutate(toInput(values), {
             onSuccess: (info) => {

@@ -22,6 +22,11 @@ export function EditRegistryDialog(props: { info: RegistryInfo; onClose: () => v
         pending={update.isPending}
         error={update.error}
         onCancel={props.onClose}
+        draftOf={(values) => {
+          // A new name alone needs no check; anything about where and how to sign in does.
+          const patch = toPatch(values, info);
+          return Object.keys(patch).some((k) => k !== 'name') ? [patch, info.id] : null;
+        }}
         onSubmit={(values) => {
           const patch = toPatch(values, info);
           if (Object.keys(patch).length === 0) return props.onClose();

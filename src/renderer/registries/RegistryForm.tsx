@@ -1,12 +1,13 @@
 /** The registry form shared by "Add registry" and "Edit registry": name, URL, sign-in, TLS. */
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import type { AuthMode, RegistryInfo } from '../../shared/types';
+import type { AuthMode, RegistryCheck, RegistryInfo } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
-import { asBerthError } from '../app/unwrap';
+import { asBerthError, call } from '../app/unwrap';
+import { berth } from '../app/berth';
 import { forgottenPasswordNotice, formProblem, type RegistryFormValues } from './form-state';
 import { secretStorageQuery } from './queries';
-import { secretStorageText } from './status';
+import { draftCheckProblem, secretStorageText } from './status';
 import { TlsFields } from './TlsFields';
 import './registries.css';
 
@@ -27,7 +28,11 @@ function SecretStorageHint() {
   );
 }
 
-/** The form; `saved` makes it the edit form (empty password keeps the stored one). */
+/**
+ * The form; `saved` makes it the edit form (empty password keeps the stored one). `draftOf` says
+ * what to check before saving (null: nothing that needs checking changed): the credentials are
+ * tried first, and a refusal is shown with "… anyway" to save regardless, or the form to fix.
+ */
 export function RegistryForm(props: {
   initial: RegistryFormValues;
   saved?: RegistryInfo;
@@ -37,21 +42,39 @@ export function RegistryForm(props: {
   error: unknown;
   onSubmit: (values: RegistryFormValues) => void;
   onCancel: () => void;
+  draftOf?: (values: RegistryFormValues) => Parameters<ReturnType<typeof berth>['checkRegistryDraft']> | null;
 }) {
   const { saved } = props;
   const [values, setValues] = useState(props.initial);
   const [shown, setShown] = useState<string | null>(null);
   const authName = useId();
+  // The last check of these exact values that found a problem (any change clears it).
+  const [checked, setChecked] = useState<{ problem: string; check: RegistryCheck } | null>(null);
+  const [checking, setChecking] = useState(false);
   const change = (patch: Partial<RegistryFormValues>) => {
     setShown(null);
+    setChecked(null);
     setValues((v) => ({ ...v, ...patch }));
   };
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     const problem = formProblem(values, saved);
     if (problem) return setShown(problem);
-    props.onSubmit(values);
+    const draft = checked ? null : props.draftOf?.(values);
+    if (!draft) return props.onSubmit(values);
+    setChecking(true);
+    try {
+      const check = await call(berth().checkRegistryDraft(...draft));
+      const found = draftCheckProblem(check);
+      if (found) setChecked({ problem: found, check });
+      else props.onSubmit(values);
+    } catch (err) {
+      // The check itself could not run: say so, and let "… anyway" save.
+      setChecked({ problem: `The settings could not be checked: ${asBerthError(err).message}`, check: { reachable: false } as RegistryCheck });
+    } finally {
+      setChecking(false);
+    }
   };
   const error = props.error ? asBerthError(props.error) : null;
   // The saved password is bound to the registry's origin: a URL moved elsewhere forgets it unless retyped.
@@ -64,7 +87,6 @@ export function RegistryForm(props: {
         <label className="field">
           <span>Registry URL</span>
           <input
-            autoFocus
             required
             value={values.url}
             onChange={(e) => change({ url: e.target.value })}
@@ -130,13 +152,18 @@ export function RegistryForm(props: {
       ) : (
         error && <ErrorNote error={error} testId="registry-form-error" />
       )}
+      {checked && (
+        <p className="warning credential-check" role="alert" data-testid="credential-check">
+          Checked before saving: {checked.problem} Fix the settings above, or save them as they are.
+        </p>
+      )}
       <div className="form-actions">
         <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={props.pending || values.url.trim() === ''}>
-          {props.pending && <span className="spinner" aria-hidden="true" />}
-          {props.submitLabel}
+        <button type="submit" className="primary" disabled={props.pending || checking || values.url.trim() === ''}>
+          {(props.pending || checking) && <span className="spinner" aria-hidden="true" />}
+          {checking ? 'Checking…' : checked ? `${props.submitLabel} anyway` : props.submitLabel}
         </button>
       </div>
     </form>

@@ -35,7 +35,7 @@ export function RegistryPage(props: { registryId: string }) {
   const untrusted = info && error && certificate && TLS_TRUST_CODES.has(error.code);
 
   return (
-    <div className="page">
+    <div className="page registry-page">
       <header className="page-head">
         <div className="title-row registry-title">
           <h1>{info?.name ?? '…'}</h1>

@@ -1,14 +1,18 @@
-/** The sidebar: saved registries with their status, reorder (buttons or drag), edit, remove, add. */
+/**
+ * The sidebar: saved registries with their status, reorder (buttons or drag), edit, remove, add.
+ * The list costs one Tab stop (roving tabindex: ↑/↓ between registries, ←/→ to their buttons).
+ */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { RegistryInfo } from '../../shared/types';
+import { useRovingFocus } from '../app/roving';
 import { routeHref, type Route } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { AddRegistryDialog } from './AddRegistryDialog';
 import { EditRegistryDialog } from './EditRegistryDialog';
 import { registriesQuery, useReorderRegistries } from './queries';
 import { RemoveRegistryDialog } from './RemoveRegistryDialog';
-import { StatusDot } from './StatusDot';
+import { SidebarItem } from './SidebarItem';
 import './registries.css';
 
 /** `ids` with the one at `from` moved to `to`. */
@@ -18,9 +22,6 @@ function moved(ids: string[], from: number, to: number): string[] {
   next.splice(to, 0, id);
   return next;
 }
-
-const authSummary = (r: RegistryInfo): string =>
-  r.auth === 'password' ? (r.username ?? 'password') : r.auth === 'anonymous' ? 'anonymous' : 'docker credentials';
 
 /** Lists registries and highlights the one the route is in. */
 export function RegistrySidebar(props: { route: Route }) {
@@ -33,6 +34,8 @@ export function RegistrySidebar(props: { route: Route }) {
   // After a move by keyboard the moved item's button keeps the focus (React may re-insert the node).
   const refocus = useRef<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
+  // The whole list is one Tab stop; arrows move between registries and their buttons.
+  useRovingFocus(listRef);
   const current = 'registryId' in props.route ? props.route.registryId : null;
   const list = registries.data ?? [];
   const ids = list.map((r) => r.id);
@@ -71,78 +74,33 @@ export function RegistrySidebar(props: { route: Route }) {
       {registries.data && list.length === 0 && <p className="sidebar-empty">No registries yet.</p>}
       <ul className="registry-list" data-testid="registry-list" ref={listRef}>
         {list.map((r, i) => (
-          <li
+          <SidebarItem
             key={r.id}
-            className={[
-              'registry-item',
-              r.id === current ? 'active' : '',
-              dragged === r.id ? 'dragging' : '',
-            ].join(' ')}
-            data-registry-id={r.id}
-            draggable={list.length > 1}
-            onDragStart={(e) => {
-              setDragged(r.id);
-              e.dataTransfer.effectAllowed = 'move';
+            info={r}
+            index={i}
+            count={list.length}
+            current={r.id === current}
+            dragging={dragged === r.id}
+            onMove={(to, dir) => move(i, to, dir)}
+            onEdit={() => setEditing(r)}
+            onRemove={() => setRemoving(r)}
+            drag={{
+              onDragStart: (e) => {
+                setDragged(r.id);
+                e.dataTransfer.effectAllowed = 'move';
+              },
+              onDragEnd: () => setDragged(null),
+              onDragOver: (e) => {
+                if (dragged && dragged !== r.id) e.preventDefault();
+              },
+              onDrop: (e) => {
+                e.preventDefault();
+                const from = dragged ? ids.indexOf(dragged) : -1;
+                setDragged(null);
+                if (from >= 0 && from !== i) reorder.mutate(moved(ids, from, i));
+              },
             }}
-            onDragEnd={() => setDragged(null)}
-            onDragOver={(e) => {
-              if (dragged && dragged !== r.id) e.preventDefault();
-            }}
-            onDrop={(e) => {
-              e.preventDefault();
-              const from = dragged ? ids.indexOf(dragged) : -1;
-              setDragged(null);
-              if (from >= 0 && from !== i) reorder.mutate(moved(ids, from, i));
-            }}
-          >
-            <a
-              href={routeHref({ screen: 'registry', registryId: r.id })}
-              aria-current={r.id === current ? 'page' : undefined}
-              title={r.baseUrl}
-              draggable={false}
-            >
-              <span className="registry-name">
-                <StatusDot registryId={r.id} />
-                <span className="registry-host">{r.name}</span>
-              </span>
-              <span className="registry-meta">
-                {r.name !== r.host && <span className="mono">{r.host} · </span>}
-                {authSummary(r)}
-                {r.insecure ? ' · http' : ''}
-                {r.tls.mode === 'skip' ? ' · unverified TLS' : ''}
-              </span>
-            </a>
-            <span className="registry-actions">
-              <button
-                type="button"
-                className="icon-button"
-                data-move={`${r.id}:up`}
-                aria-label={`Move ${r.name} up`}
-                title="Move up"
-                disabled={i === 0}
-                onClick={() => move(i, i - 1, 'up')}
-              >
-                ↑
-              </button>
-              <button
-                type="button"
-                className="icon-button"
-                data-move={`${r.id}:down`}
-                aria-label={`Move ${r.name} down`}
-                title="Move down"
-                disabled={i === list.length - 1}
-                onClick={() => move(i, i + 1, 'down')}
-              >
-                ↓
-              </button>
-              <button type="button" className="icon-button" aria-label={`Edit ${r.name}`} title="Edit" onClick={() => setEditing(r)}>
-                ✎
-              </button>
-              <button type="button" className="icon-button" aria-label={`Remove ${r.name}`} title="Remove" onClick={() => setRemoving(r)}>
-                ×
-              </button>
-            </span>
-          </li>
+          />
         ))}
       </ul>
       {reorder.isError && <ErrorState compact title="The order was not saved" error={reorder.error} />}

@@ -8,7 +8,8 @@ import type { PresentedCertificate, RegistryInfo } from '../../shared/types';
 import { ErrorNote } from '../app/ErrorNote';
 import { asBerthError } from '../app/unwrap';
 import { useUpdateRegistry } from './queries';
-import { formatCertDate, tlsProblemText } from './status';
+import { formatDateUtc } from '../app/format';
+import { tlsProblemText } from './status';
 
 function Row(props: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -52,7 +53,7 @@ export function UntrustedCertificate(props: {
           {cert.selfSigned && <span className="pill warn cert-tag">self-signed</span>}
         </Row>
         <Row label="Valid">
-          {formatCertDate(cert.validFrom)} — {formatCertDate(cert.validTo)}
+          {formatDateUtc(cert.validFrom)} — {formatDateUtc(cert.validTo)}
         </Row>
         <Row label="Names">{cert.altNames.length ? cert.altNames.join(', ') : 'none'}</Row>
         {changed && info.tls.pinSha256 && (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PresentedCertificate, RegistryCheck } from '../../shared/types';
-import { credentialsText, formatCertDate, formatRateLimit, registryTone, secretStorageText, tlsProblemText } from './status';
+import { formatDateUtc } from '../app/format';
+import { credentialsText, formatRateLimit, registryTone, secretStorageText, sidebarAuthText, tlsProblemText } from './status';
 
 const ok: RegistryCheck = {
   reachable: true,
@@ -63,6 +64,18 @@ describe('texts', () => {
     expect(credentialsText({ ...ok, credentials: null })).toBeNull();
   });
 
+  it('never says signed in when the registry refused the credentials or asked for none', () => {
+    const refused = { ...ok, authScheme: 'basic' as const, authenticated: false, credentials: { kind: 'saved' as const, username: 'bob', description: 'the password saved in Berth' } };
+    expect(credentialsText(refused)).toBe('The registry refused bob · from the password saved in Berth');
+    expect(credentialsText({ ...ok, authScheme: 'none' })).toMatch(/^No sign-in needed/);
+    const info = { auth: 'auto', username: undefined } as unknown as import('../../shared/types').RegistryInfo;
+    expect(sidebarAuthText(info, { ...ok, credentials: { kind: 'none', description: 'no docker login' } })).toBe('anonymous');
+    expect(sidebarAuthText(info, refused)).toBe('bob: refused');
+    expect(sidebarAuthText(info, ok)).toBe('alice');
+    expect(sidebarAuthText(info, undefined)).toBeNull();
+    expect(sidebarAuthText({ ...info, auth: 'anonymous' }, undefined)).toBe('anonymous');
+  });
+
   it('certificate problems in words, a changed pin with the old fingerprint', () => {
     expect(tlsProblemText({ ...cert, problem: 'self-signed', selfSigned: true })).toMatch(/self-signed/);
     expect(tlsProblemText(cert)).toBe('The certificate was issued by “CN=Test CA”, an authority this system does not trust.');
@@ -73,9 +86,9 @@ describe('texts', () => {
   });
 
   it('certificate dates in UTC to the minute', () => {
-    expect(formatCertDate('2026-11-23T13:36:52.000Z')).toBe('2026-11-23 13:36 UTC');
-    expect(formatCertDate('Nov 24 10:00:00 2026 GMT')).toBe('2026-11-24 10:00 UTC');
-    expect(formatCertDate('soon')).toBe('soon');
+    expect(formatDateUtc('2026-11-23T13:36:52.000Z')).toBe('2026-11-23 13:36 UTC');
+    expect(formatDateUtc('Nov 24 10:00:00 2026 GMT')).toBe('2026-11-24 10:00 UTC');
+    expect(formatDateUtc('soon')).toBe('soon');
   });
 
   it('secret storage: keychain or the file, said plainly', () => {

@@ -1,6 +1,7 @@
 /** Words and colours for a registry's state: the sidebar dot, rate limit, credentials, certificates. */
 import type { ErrorCode, WireError } from '../../shared/errors';
-import type { PresentedCertificate, RateLimit, RegistryCheck, SecretStorageInfo } from '../../shared/types';
+import type { PresentedCertificate, RateLimit, RegistryCheck, RegistryInfo, SecretStorageInfo } from '../../shared/types';
+import { formatDateUtc } from '../app/format';
 
 /** The sidebar dot: green, amber, red, or grey while the first check runs. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'checking';
@@ -31,7 +32,7 @@ export function registryTone(check: RegistryCheck | undefined, failed: boolean):
 
 /** What the dot says to a screen reader and in its tooltip. */
 export const TONE_LABEL: Record<Tone, string> = {
-  ok: 'reachable, signed in',
+  ok: 'reachable',
   warn: 'reachable, not signed in',
   bad: 'unreachable or certificate not trusted',
   checking: 'checking',
@@ -51,13 +52,56 @@ export function formatRateLimit(rate: RateLimit): string {
   return text;
 }
 
-/** "Signed in as alice · from …", "Anonymous · no credentials in …", or null when unknown. */
+/** The check found credentials, but the registry wants a sign-in and did not accept them. */
+export function credentialsRefused(check: RegistryCheck | undefined): boolean {
+  return !!check?.credentials && check.credentials.kind !== 'none' && check.reachable && check.authScheme !== 'none' && !check.authenticated;
+}
+
+function who(username: string | undefined): string {
+  return username === '<token>' ? 'a token' : (username ?? 'the saved credentials');
+}
+
+/**
+ * "Signed in as alice · from …", "The registry refused alice · from …", "No sign-in needed …",
+ * "Anonymous · no credentials in …", or null when unknown: never "signed in" when it is not.
+ */
 export function credentialsText(check: RegistryCheck | undefined): string | null {
   const c = check?.credentials;
-  if (!c) return null;
+  if (!check || !c) return null;
   if (c.kind === 'none') return c.description.charAt(0).toUpperCase() + c.description.slice(1);
-  const who = c.username === '<token>' ? 'Signed in with a token' : c.username ? `Signed in as ${c.username}` : 'Signed in';
-  return `${who} · from ${c.description}`;
+  if (credentialsRefused(check)) return `The registry refused ${who(c.username)} · from ${c.description}`;
+  if (check.reachable && check.authScheme === 'none') return `No sign-in needed: the registry answers anonymously (credentials from ${c.description} are not sent)`;
+  const signedIn = c.username === '<token>' ? 'Signed in with a token' : c.username ? `Signed in as ${c.username}` : 'Signed in';
+  return `${signedIn} · from ${c.description}`;
+}
+
+/** The sidebar's line under a registry: who it signs in as, as its last check found (null while unknown). */
+export function sidebarAuthText(info: RegistryInfo, check: RegistryCheck | undefined): string | null {
+  if (info.auth === 'anonymous') return 'anonymous';
+  const c = check?.credentials;
+  if (!check) return info.auth === 'password' ? (info.username ?? null) : null;
+  if (!c) return check.error ? 'credentials unreadable' : null;
+  if (c.kind === 'none') return 'anonymous';
+  const user = c.username === '<token>' ? 'token' : (c.username ?? 'credentials');
+  if (credentialsRefused(check)) return `${user}: refused`;
+  if (check.reachable && check.authScheme === 'none') return 'no sign-in needed';
+  return user;
+}
+
+/**
+ * What a check of unsaved settings found that the user should see before saving (null when the
+ * credentials work or the registry asks for none). An unreachable registry or an untrusted
+ * certificate is left to the registry's screen, which explains those.
+ */
+export function draftCheckProblem(check: RegistryCheck): string | null {
+  if (isCredentialSourceError(check.error)) return check.error!.message;
+  if (!check.reachable) return null;
+  const c = check.credentials;
+  if (credentialsRefused(check)) return `The registry refused ${who(c?.username)}: check the username and password (or access token).`;
+  if (check.authScheme !== 'none' && !check.authenticated) {
+    return c?.kind === 'none' ? `The registry asks for a sign-in and Berth has no credentials for it (${c.description}).` : 'The registry did not accept the sign-in.';
+  }
+  return null;
 }
 
 /** A credentials failure that switching the registry to anonymous or a password can get around. */
@@ -73,9 +117,9 @@ export function tlsProblemText(cert: PresentedCertificate, pinned?: string): str
     case 'unknown-ca':
       return `The certificate was issued by “${cert.issuer}”, an authority this system does not trust.`;
     case 'expired':
-      return `The certificate expired on ${formatCertDate(cert.validTo)}.`;
+      return `The certificate expired on ${formatDateUtc(cert.validTo)}.`;
     case 'not-yet-valid':
-      return `The certificate is not valid before ${formatCertDate(cert.validFrom)} (check this machine’s clock).`;
+      return `The certificate is not valid before ${formatDateUtc(cert.validFrom)} (check this machine’s clock).`;
     case 'wrong-host':
       return `The certificate is for ${cert.altNames.join(', ') || cert.subject}, not for the address Berth connected to.`;
     case 'pin-mismatch':
@@ -84,13 +128,6 @@ export function tlsProblemText(cert: PresentedCertificate, pinned?: string): str
     case null:
       return cert.problemCode ? `The certificate was refused (${cert.problemCode}).` : 'The certificate was refused.';
   }
-}
-
-/** A certificate date as `2026-11-23 13:36 UTC` (whatever form main sent, ISO or OpenSSL's). */
-export function formatCertDate(text: string): string {
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) return text;
-  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Where passwords are kept, as the form's hint says it. */

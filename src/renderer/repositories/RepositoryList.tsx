@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { plural } from '../app/format';
 import { routeHref } from '../app/route';
+import { useShortcut } from '../app/shortcuts';
 import { Busy, EmptyState, ErrorState, SkeletonRows } from '../app/StateViews';
 import { asBerthError } from '../app/unwrap';
 import { registriesQuery, registryCheckQuery } from '../registries/queries';
@@ -28,6 +29,20 @@ export function RepositoryList(props: { registryId: string }) {
   const registries = useQuery(registriesQuery());
   const info = registries.data?.find((r) => r.id === registryId);
   const [filter, setFilter] = useState('');
+  const filterRef = useRef<HTMLInputElement>(null);
+  // `/` or Ctrl/⌘+K: the filter (a registry-wide search registered with a higher priority wins Ctrl/⌘+K).
+  useShortcut({
+    keys: ['/', 'Mod+K'],
+    description: 'Focus the filter',
+    group: 'Repositories',
+    inFields: true,
+    run: (e) => {
+      // `/` is typed as itself in other fields; Ctrl/⌘+K moves to the filter from anywhere.
+      if (!filterRef.current || (e.key === '/' && (e.target as HTMLElement).closest('input, textarea, select'))) return false;
+      filterRef.current.focus();
+      filterRef.current.select();
+    },
+  });
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
 
   const names = catalog.data;
@@ -81,8 +96,10 @@ export function RepositoryList(props: { registryId: string }) {
         <label className="field inline filter">
           <span className="visually-hidden">Filter repositories</span>
           <input
+            ref={filterRef}
             type="search"
             aria-label="Filter repositories"
+            aria-keyshortcuts="/ Control+K"
             placeholder="Filter repositories"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}

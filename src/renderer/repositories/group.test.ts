@@ -19,7 +19,14 @@ describe('groupRepositories', () => {
       { kind: 'group', namespace: 'team-b', count: 2, collapsed: false },
     ]);
     expect(rows.map((r) => (r.kind === 'repo' ? r.leaf : `[${r.namespace}]`))).toEqual([
-      '[]', 'alpine', 'busybox', '[team-a]', 'api', 'db', '[team-b]', 'web', 'api',
+      '[]', 'alpine', 'busybox', '[team-a]', 'api', 'db', '[team-b]', 'api', 'web',
+    ]);
+  });
+
+  it('orders namespaces and repositories naturally: ns2 before ns10, app-2 before app-10', () => {
+    const rows = groupRepositories(['ns10/app-2', 'ns2/app-10', 'ns2/app-2', 'ns1/x'], '', new Set());
+    expect(rows.map((r) => (r.kind === 'repo' ? r.name : `[${r.namespace}]`))).toEqual([
+      '[ns1]', 'ns1/x', '[ns2]', 'ns2/app-2', 'ns2/app-10', '[ns10]', 'ns10/app-2',
     ]);
   });
 

@@ -1,4 +1,5 @@
 /** Grouping the catalog by namespace, as flat rows a virtualizer can draw. */
+import { compareNatural } from '../../shared/natural-order';
 
 /** A namespace header or a repository, in display order. */
 export type RepoRow =
@@ -12,8 +13,9 @@ export function namespaceOf(name: string): string {
 }
 
 /**
- * Filters (case-insensitive substring over the full name), groups by namespace (sorted, top level
- * first) and flattens; collapsed groups keep their header and count but hide their rows.
+ * Filters (case-insensitive substring over the full name), groups by namespace (natural order, top
+ * level first; repositories in natural order inside) and flattens; collapsed groups keep their
+ * header and count but hide their rows.
  */
 export function groupRepositories(names: readonly string[], filter: string, collapsed: ReadonlySet<string>): RepoRow[] {
   const needle = filter.trim().toLowerCase();
@@ -26,8 +28,8 @@ export function groupRepositories(names: readonly string[], filter: string, coll
     list.push(name);
   }
   const rows: RepoRow[] = [];
-  for (const ns of [...groups.keys()].sort()) {
-    const list = groups.get(ns)!;
+  for (const ns of [...groups.keys()].sort(compareNatural)) {
+    const list = groups.get(ns)!.sort(compareNatural);
     const isCollapsed = collapsed.has(ns);
     rows.push({ kind: 'group', namespace: ns, count: list.length, collapsed: isCollapsed });
     if (isCollapsed) continue;

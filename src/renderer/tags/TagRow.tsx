@@ -1,23 +1,26 @@
 /** One row of the tags table; it asks for its details only while it is rendered. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, type CSSProperties, type MouseEvent, type ReactNode } from 'react';
+import { DigestChip } from '../app/DigestChip';
 import { ErrorCode } from '../app/ErrorNote';
-import { digestHue, formatBytes, formatPlatform, formatRelative, plural, shortDigest } from '../app/format';
+import { formatBytes, formatPlatform, plural } from '../app/format';
 import { navigate, routeHref } from '../app/route';
 import { asBerthError } from '../app/unwrap';
+import { When } from '../app/When';
 import { tagDetailQuery, tagKeys } from './queries';
 
-/** A colored chip per digest: tags sharing one look alike. */
-export function DigestChip(props: { digest: string; count?: number }) {
-  const hue = digestHue(props.digest);
+/** The digest chip, and how many tags of the repository share it ("2 tags"). */
+function DigestCell(props: { digest: string; shared: number | undefined; complete: boolean }) {
+  const n = props.shared ?? 1;
+  const title = props.complete
+    ? `${plural(n, 'tag')} of this repository point at this image: deleting one deletes them all`
+    : `${plural(n, 'tag')} point at this image among the tags whose digest is known so far`;
   return (
     <span className="digest-cell">
-      <span className="digest-chip mono" style={{ '--hue': hue } as CSSProperties} title={props.digest}>
-        {shortDigest(props.digest)}
-      </span>
-      {props.count !== undefined && props.count > 1 && (
-        <span className="badge shared" title={`${plural(props.count, 'loaded tag')} point at this digest`}>
-          {plural(props.count, 'tag')}
+      <DigestChip digest={props.digest} />
+      {n > 1 && (
+        <span className="badge shared" title={title} data-testid="shared-badge">
+          {plural(n, 'tag')}
         </span>
       )}
     </span>
@@ -31,7 +34,13 @@ export function TagRow(props: {
   registryId: string;
   repository: string;
   tag: string;
+  /** The digest the repository's known tag → digest map gives (before this row's details arrive). */
+  digest: string | undefined;
+  /** How many tags share the digest, and whether every tag's digest is known. */
   shared: number | undefined;
+  complete: boolean;
+  /** Days shared by several rows: their dates show the time too. */
+  sharedDays: ReadonlySet<string>;
   rowIndex: number;
   /** In the visible range (not just the overscan): only then may the row ask for its details. */
   visible: boolean;
@@ -75,8 +84,8 @@ export function TagRow(props: {
         </a>
       </div>
       <div role="cell" className="c-digest">
-        {d ? (
-          <DigestChip digest={d.digest} count={props.shared} />
+        {d || props.digest ? (
+          <DigestCell digest={d?.digest ?? props.digest!} shared={props.shared} complete={props.complete} />
         ) : err ? (
           <span className="row-error" title={err.message}>
             <ErrorCode code={err.code} />
@@ -92,7 +101,7 @@ export function TagRow(props: {
         {d ? formatBytes(d.size) : err ? '' : <Pending />}
       </div>
       <div role="cell" className="c-created">
-        {d ? <span title={d.created ?? 'unknown'}>{formatRelative(d.created)}</span> : err ? '' : <Pending />}
+        {d ? <When iso={d.created} shared={props.sharedDays} /> : err ? '' : <Pending />}
       </div>
       <div role="cell" className="c-platforms">
         {d ? (
@@ -107,7 +116,7 @@ export function TagRow(props: {
         )}
       </div>
       <div role="cell" className="c-actions">
-        <button type="button" className="small danger-quiet" aria-label={`Delete ${tag}`} onClick={() => props.onDelete(tag)}>
+        <button type="button" className="small row-delete" aria-label={`Delete ${tag}`} aria-keyshortcuts="Delete" onClick={() => props.onDelete(tag)}>
           Delete…
         </button>
       </div>

@@ -1,4 +1,4 @@
-/** Tags of a repository: the list (every page) and one detail query per rendered row. */
+/** Tags of a repository: the list (every page), one detail query per rendered row, and every tag's digest from the registry index. */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { RegistryId, TagDetail } from '../../shared/types';
 import { berth } from '../app/berth';
@@ -13,6 +13,7 @@ export const tagKeys = {
   list: (id: RegistryId, repo: string) => [...tagKeys.repo(id, repo), 'list'] as const,
   details: (id: RegistryId, repo: string) => [...tagKeys.repo(id, repo), 'detail'] as const,
   detail: (id: RegistryId, repo: string, tag: string) => [...tagKeys.details(id, repo), tag] as const,
+  digests: (id: RegistryId, repo: string) => [...tagKeys.repo(id, repo), 'digests'] as const,
 };
 
 /** Distribution's maximum page: 1,000 tags arrive in one request. */
@@ -50,4 +51,18 @@ export const tagDetailQuery = (id: RegistryId, repo: string, tag: string) =>
       return pending;
     },
     staleTime: 5 * 60_000,
+  });
+
+/**
+ * Every tag → digest the registry index knows for the repository (the shared-digest badge is
+ * right for the whole repository with it). When the index has not read the repository yet it
+ * does so in the background and says `refreshing`; `index:repository` then refetches this.
+ */
+export const tagDigestsQuery = (id: RegistryId, repo: string) =>
+  queryOptions({
+    queryKey: tagKeys.digests(id, repo),
+    queryFn: () => call(berth().getTagDigests(id, repo)),
+    staleTime: 60_000,
+    // Without the index the table still has the digests of the rows it loaded: no retry storm.
+    retry: false,
   });

@@ -1,4 +1,9 @@
-/** Ordering the tags table; tags sharing a digest always end up next to each other. */
+/**
+ * Ordering the tags table. By name (the default): natural order, which never changes as details
+ * arrive. By created or size: the tags whose value is known, then the others in name order —
+ * the table says how many were known when it sorted (see TagsTable).
+ */
+import { compareNatural } from '../../shared/natural-order';
 import type { TagDetail } from '../../shared/types';
 
 /** Sortable columns: created and size only order tags whose details are known. */
@@ -9,11 +14,6 @@ export interface Sort {
   dir: SortDir;
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-/** Natural order: `1.9` before `1.10`. */
-export const compareNames = (a: string, b: string): number => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-
 function valueOf(d: TagDetail | undefined, key: 'created' | 'size'): number | null {
   if (!d) return null;
   if (key === 'size') return d.size;
@@ -21,38 +21,19 @@ function valueOf(d: TagDetail | undefined, key: 'created' | 'size'): number | nu
   return Number.isNaN(t) ? null : t;
 }
 
-/** Pulls every later tag with a known digest up behind the first tag of that digest. */
-function keepGroupsAdjacent(ordered: string[], details: ReadonlyMap<string, TagDetail>): string[] {
-  const groups = new Map<string, string[]>();
-  const out: string[][] = [];
-  for (const tag of ordered) {
-    const digest = details.get(tag)?.digest;
-    if (!digest) {
-      out.push([tag]);
-      continue;
-    }
-    const group = groups.get(digest);
-    if (group) group.push(tag);
-    else {
-      const fresh = [tag];
-      groups.set(digest, fresh);
-      out.push(fresh);
-    }
-  }
-  return out.flat();
+/** How many of `tags` a size or date sort can place (their value is known). */
+export function knownFor(tags: readonly string[], details: ReadonlyMap<string, TagDetail>, key: 'created' | 'size'): number {
+  return tags.reduce((n, t) => (valueOf(details.get(t), key) === null ? n : n + 1), 0);
 }
 
 /**
- * Orders tags. By name: natural order. By created or size: tags with a known value first
- * (ties by digest, then name), tags whose details are not loaded yet after them in name order.
+ * Orders tags. By name: natural order. By created or size: tags with a known value first (ties
+ * by digest, so tags of one image stay together, then by name), the others after in name order.
  */
 export function sortTags(tags: readonly string[], details: ReadonlyMap<string, TagDetail>, sort: Sort): string[] {
+  const byName = [...tags].sort(compareNatural);
+  if (sort.key === 'name') return sort.dir === 'desc' ? byName.reverse() : byName;
   const sign = sort.dir === 'asc' ? 1 : -1;
-  const byName = [...tags].sort(compareNames);
-  if (sort.key === 'name') {
-    if (sort.dir === 'desc') byName.reverse();
-    return keepGroupsAdjacent(byName, details);
-  }
   const key = sort.key;
   const known: string[] = [];
   const unknown: string[] = [];
@@ -64,17 +45,14 @@ export function sortTags(tags: readonly string[], details: ReadonlyMap<string, T
     const da = details.get(a)!.digest;
     const db = details.get(b)!.digest;
     if (da !== db) return da < db ? -1 : 1;
-    return compareNames(a, b);
+    return compareNatural(a, b);
   });
-  return keepGroupsAdjacent([...known, ...unknown], details);
+  return [...known, ...unknown];
 }
 
-/** How many known tags share each digest (for the "3 tags" badge). */
-export function digestCounts(details: ReadonlyMap<string, TagDetail>, tags: readonly string[]): Map<string, number> {
+/** How many tags point at each digest (for the "2 tags" badge), over every tag → digest known. */
+export function digestCounts(digests: ReadonlyMap<string, string>): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const tag of tags) {
-    const digest = details.get(tag)?.digest;
-    if (digest) counts.set(digest, (counts.get(digest) ?? 0) + 1);
-  }
+  for (const digest of digests.values()) counts.set(digest, (counts.get(digest) ?? 0) + 1);
   return counts;
 }

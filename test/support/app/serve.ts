@@ -42,7 +42,8 @@ export async function startApp(env: Record<string, string> = {}, serveArgs: stri
   });
   let out = '';
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`berth serve printed no URL in 15 s:\n${out}`)), 15_000);
+    // A bound against a hung start, not a speed check: a loaded machine can take a while.
+    const timer = setTimeout(() => fail(new Error(`berth serve printed no URL in 60 s:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /Berth is at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);

@@ -1,28 +1,29 @@
 /** `berth ls`, `berth tags`, `berth inspect`: read-only commands for scripts and people. */
+import { sortNatural } from '../../../shared/natural-order';
 import type { ImageSummary, IndexSummary, ManifestSummary } from '../../../shared/types';
 import { getManifestSummary, listAllRepositories, listAllTags } from '../../registry/index';
 import { expectPositionals, parseArgs } from '../args';
 import { formatBytes, line, printJson, UsageError, type CliIo } from '../io';
 import { parseImageArg, parseRegistryArg, REGISTRY_FLAGS, withClient } from '../target';
 
-/** `berth ls REGISTRY`: every repository of the catalog, one per line. */
+/** `berth ls REGISTRY`: every repository of the catalog, one per line, in natural order. */
 export async function runLs(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, REGISTRY_FLAGS);
   const [registryArg] = expectPositionals(args, ['REGISTRY']);
   const target = parseRegistryArg(registryArg!);
-  const repos = await withClient(target.registry, args.flags, (c) => listAllRepositories(c));
+  const repos = sortNatural(await withClient(target.registry, args.flags, (c) => listAllRepositories(c)));
   if (args.flags.json) printJson(io, repos);
   else for (const r of repos) line(io.stdout, r);
   return 0;
 }
 
-/** `berth tags REGISTRY/REPO`: every tag, one per line. */
+/** `berth tags REGISTRY/REPO`: every tag, one per line, in natural order. */
 export async function runTags(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, REGISTRY_FLAGS);
   const [ref] = expectPositionals(args, ['REGISTRY/REPOSITORY']);
   const target = parseImageArg(ref!);
   if (target.tag || target.digest) throw new UsageError(`"${ref}" names a tag or digest; give only REGISTRY/REPOSITORY`);
-  const tags = await withClient(target.registry, args.flags, (c) => listAllTags(c, target.repository!));
+  const tags = sortNatural(await withClient(target.registry, args.flags, (c) => listAllTags(c, target.repository!)));
   if (args.flags.json) printJson(io, tags);
   else for (const t of tags) line(io.stdout, t);
   return 0;
