@@ -46,7 +46,7 @@ export function TagRow(props: {
   visible: boolean;
   style: CSSProperties;
   onDelete: (tag: string) => void;
-  /** Drawn before the tag's name (the compare checkbox). */
+  /** The compare checkbox: after the name in tab order (Tab from a row reaches its tag first), drawn before it. */
   leading?: ReactNode;
 }) {
   const { registryId, repository, tag } = props;
@@ -78,10 +78,10 @@ export function TagRow(props: {
       data-tag={tag}
     >
       <div role="cell" className="c-tag">
-        {props.leading}
         <a href={href} className="mono tag-name" title={tag}>
           {tag}
         </a>
+        {props.leading}
       </div>
       <div role="cell" className="c-digest">
         {d || props.digest ? (
