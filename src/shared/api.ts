@@ -4,6 +4,20 @@
  * compile error; main validates every argument (see src/main/service/validate.ts).
  */
 import type { CleanupPlan, CleanupProgress, CleanupResult, CleanupRules } from './cleanup-types';
+import type {
+  ContentsProgress,
+  DiffOptions,
+  DirListing,
+  FileNode,
+  FoundFiles,
+  ImageDiffPage,
+  ImageFilesInfo,
+  ImageFilesSource,
+  ListFilesOptions,
+  SaveFilesResult,
+  TextView,
+  TreeFilter,
+} from './contents-types';
 import type { Result } from './errors';
 import type { KeyScope, ReferrerDeleteSummary, SavedKey, SupplyChain } from './supply-chain-types';
 import type { CopyRequest, SaveRequest, TransferId, TransferSummary } from './transfer-types';
@@ -121,6 +135,25 @@ export interface BerthApi {
   cancelTransfer(transferId: TransferId): Promise<void>;
   /** Saves and copies of this session. */
   listTransfers(): Promise<TransferSummary[]>;
+  /**
+   * Opens an image's merged filesystem (indexing uncached layers, with `contents:progress`): its
+   * figures per layer and in total. With `ifCached`, reads no layer: null unless already indexed.
+   */
+  openImageFiles(source: ImageFilesSource, options?: { ifCached?: boolean }): Promise<ImageFilesInfo | null>;
+  /** A page of one folder of the image ('' is the root), through a filter ("changed in layer N", additions, deletions). */
+  listImageFiles(source: ImageFilesSource, path: string, options?: ListFilesOptions): Promise<DirListing>;
+  /** Paths matching a glob (`*.so`, `/etc/**\/*.conf`) across the image. */
+  findImageFiles(source: ImageFilesSource, glob: string, options?: TreeFilter & { limit?: number }): Promise<FoundFiles>;
+  /** The biggest regular files, largest first. */
+  biggestImageFiles(source: ImageFilesSource, options?: TreeFilter & { limit?: number }): Promise<FileNode[]>;
+  /** A file's start as text (capped), or that it is binary and how big. */
+  readImageFile(source: ImageFilesSource, path: string): Promise<TextView>;
+  /** Saves a file or folder: to where the user picks in a native dialog (desktop), or as a one-time download (web). */
+  saveImageFiles(source: ImageFilesSource, path: string): Promise<SaveFilesResult>;
+  /** Config, history, layers and files of B against A; `files` is one page, filtered by kind of change. */
+  diffImages(a: ImageFilesSource, b: ImageFilesSource, options?: DiffOptions): Promise<ImageDiffPage>;
+  /** Stops opening a source's files (long layer reads). */
+  cancelImageFiles(source: ImageFilesSource): Promise<void>;
   /** Builds (or resumes) the registry's index in the background; emits `index:progress`. `restart` begins a new build. */
   startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus>;
   /** Stops a running index build; it resumes where it stopped when started again. */
@@ -176,6 +209,14 @@ const METHOD_TABLE: Record<ApiMethod, true> = {
   startCopy: true,
   cancelTransfer: true,
   listTransfers: true,
+  openImageFiles: true,
+  listImageFiles: true,
+  findImageFiles: true,
+  biggestImageFiles: true,
+  readImageFile: true,
+  saveImageFiles: true,
+  diffImages: true,
+  cancelImageFiles: true,
   startIndex: true,
   cancelIndex: true,
   getIndexStatus: true,
@@ -195,6 +236,8 @@ export interface BerthEvents {
   'cleanup:progress': CleanupProgress;
   /** A save or a copy moved on (or finished: `progress.phase` done, failed or cancelled). */
   'transfer:progress': TransferSummary;
+  /** Opening an image's files: layers indexed, bytes read, entries found. */
+  'contents:progress': ContentsProgress;
   /** An index build's status, on every progress report and when it ends. */
   'index:progress': IndexStatus;
   /** A repository was read into the index (refresh or build): figures and tag digests for it changed. */
@@ -208,6 +251,7 @@ const EVENT_TABLE: Record<EventName, true> = {
   'transfer:progress': true,
   'index:progress': true,
   'index:repository': true,
+  'contents:progress': true,
 };
 export const EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
 
@@ -250,5 +294,7 @@ export const REGISTER_PATH_CHANNEL = ipcChannel('registerPath');
 export const webPath = (method: ApiMethod): string => `/api/${method}`;
 export const WEB_EVENTS_PATH = '/api/events';
 export const WEB_UPLOAD_PATH = '/api/upload';
+/** GET `WEB_DOWNLOAD_PATH + token`: a file or folder of an image that `saveImageFiles` handed out (web shell, once). */
+export const WEB_DOWNLOAD_PATH = '/api/download/';
 /** Custom header every web API call carries (a CSRF guard next to the SameSite cookie). */
 export const WEB_API_HEADER = 'x-berth-api';

@@ -27,9 +27,17 @@ Usage:
                                            created:>2024-01  size:>100MB  base:REPO:TAG  is:untagged
   berth save REGISTRY/REPO[:TAG] FILE      save a tag to a tarball (see berth save --help)
   berth cp SRC DST                         copy a tag to another repository or registry (see berth cp --help)
+  berth files REF [PATH] [--layer N]       list the image's files below PATH (or what layer N did)
+  berth cat REF PATH                       print one file of the image, byte for byte
+  berth diff REF_A REF_B                   what B changes against A: config, layers, files
 
 du, find and rm --dry-run use the registry index in Berth's cache folder (shared with the app),
 building or updating it first and saying so on stderr; --refresh builds it again.
+
+For files, cat and diff, REF is a registry reference (localhost:5000/team/app:1, …@sha256:…) or an
+archive made by docker save: app.tar, app.tar:N (its image number, from 0) or app.tar:TAG. Layers are numbered
+from 1, the bottom one. Layer files are indexed once and kept in the cache folder the app uses;
+progress goes to stderr.
 
 Options of save and cp:
   --platform OS/ARCH[/VARIANT]  that platform of a multi-platform tag (repeat for several);
@@ -39,7 +47,7 @@ Options of save and cp:
   --format docker|oci           save: docker load-compatible (default) or an OCI image layout
   --force                       save: replace FILE if it exists
 
-Options of ls, tags, inspect, rm, du, find, save, cp:
+Options of ls, tags, inspect, rm, du, find, save, cp, files, diff (cat: --insecure, --ca-file):
   --json          machine-readable output
   --insecure      allow plain http / unverified TLS to a non-loopback registry
   --ca-file FILE  trust this CA certificate (PEM) for the registry
@@ -102,6 +110,15 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       case 'find':
         if (wantsHelp(rest)) return help(io, 'berth find REGISTRY QUERY... [--limit N] [--refresh] [--json] [--insecure] [--ca-file FILE]');
         return await (await import('./commands/du')).runFind(rest, io);
+      case 'files':
+        if (wantsHelp(rest)) return help(io, 'berth files REF [PATH] [--layer N] [--json] [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/contents')).runFiles(rest, io);
+      case 'cat':
+        if (wantsHelp(rest)) return help(io, 'berth cat REF PATH [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/contents')).runCat(rest, io);
+      case 'diff':
+        if (wantsHelp(rest)) return help(io, 'berth diff REF_A REF_B [--json] [--insecure] [--ca-file FILE]');
+        return await (await import('./commands/contents')).runDiff(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; run berth --help`);
     }

@@ -3,37 +3,10 @@
  * workdir, exposed ports, volumes, platform), history and layers (shared prefix, then the rest).
  */
 import { readRuntimeConfig } from '../registry/image-config';
+import type { ConfigChange, HistoryRow, LayerRow, PrefixDiff } from '../../shared/contents-types';
 import type { ImageSource } from './image-source';
 
-/** One config difference; `key` names the variable, label, port or volume for keyed fields. */
-export interface ConfigChange {
-  field: 'env' | 'labels' | 'entrypoint' | 'cmd' | 'user' | 'workingDir' | 'exposedPorts' | 'volumes' | 'platform';
-  key?: string;
-  a: string | string[] | null;
-  b: string | string[] | null;
-}
-
-/** One history line (Dockerfile step). */
-export interface HistoryRow {
-  createdBy: string;
-  created: string | null;
-  emptyLayer: boolean;
-}
-
-/** One layer as the diff shows it. */
-export interface LayerRow {
-  index: number;
-  digest: string | null;
-  diffId: string | null;
-  size: number | null;
-}
-
-/** Rows both images share from the bottom, then what each has after that. */
-export interface PrefixDiff<T> {
-  shared: number;
-  a: T[];
-  b: T[];
-}
+export type { ConfigChange, HistoryRow, LayerRow, PrefixDiff };
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});

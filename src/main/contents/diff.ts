@@ -7,49 +7,15 @@
  * those equal, its content is known to be the same when both last versions come from the same
  * layer tar and entry; otherwise it is "maybe" changed (Berth does not hash file contents).
  */
+import type { DiffTotals, FileChange, ImageDiff } from '../../shared/contents-types';
+import { diffConfig, diffHistory, diffLayers, sameLayer } from './config-diff';
 import type { ImageFiles } from './engine';
-import { KIND, KIND_NAMES, type KindName } from './entry-kinds';
-import { diffConfig, diffHistory, diffLayers, sameLayer, type ConfigChange, type HistoryRow, type LayerRow, type PrefixDiff } from './config-diff';
+import { KIND, KIND_NAMES } from './entry-kinds';
 import { FLAG } from './merge';
 import type { MergedTree } from './merged-tree';
 import { NO_LAYER } from './merged-tree';
 
-/** One path that differs. */
-export interface FileChange {
-  path: string;
-  change: 'added' | 'removed' | 'changed' | 'maybe';
-  /** The kind in B (in A for removals). */
-  kind: KindName;
-  sizeA: number | null;
-  sizeB: number | null;
-  /** What differs: kind, size, mode, link, uid, gid (empty for "maybe"). */
-  fields: string[];
-}
-
-/** Counts behind the summary line. */
-export interface DiffTotals {
-  /** Non-directory paths added / removed. */
-  added: number;
-  removed: number;
-  /** Paths certainly changed, and paths that may have changed (same metadata, other layer). */
-  changed: number;
-  maybe: number;
-  /** Bytes of regular files: B's total minus A's. */
-  sizeDelta: number;
-}
-
-/** Everything that differs between two images. */
-export interface ImageDiff {
-  a: string;
-  b: string;
-  config: ConfigChange[];
-  history: PrefixDiff<HistoryRow>;
-  layers: PrefixDiff<LayerRow>;
-  files: FileChange[];
-  totals: DiffTotals;
-  /** "+212 files, −3, 48 changed (5 maybe), +31 MB". */
-  summary: string;
-}
+export type { DiffTotals, FileChange, ImageDiff };
 
 /** Kind used for comparing: a resolved hard link is a regular file on disk. */
 function effectiveKind(t: MergedTree, i: number): number {

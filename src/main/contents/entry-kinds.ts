@@ -5,6 +5,7 @@
  * directory opaque).
  */
 import type { Header } from 'tar-stream';
+import { ENTRY_KINDS, type KindName } from '../../shared/contents-types';
 
 /** Entry kinds as stored in the index. */
 export const KIND = {
@@ -23,10 +24,9 @@ export const KIND = {
   other: 9,
 } as const;
 
-/** Name of each kind, by number. */
-export const KIND_NAMES = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'whiteout', 'opaque', 'other'] as const;
-/** An entry kind by name. */
-export type KindName = (typeof KIND_NAMES)[number];
+/** Name of each kind, by number (the contract's list, in the same order as KIND). */
+export const KIND_NAMES = ENTRY_KINDS;
+export type { KindName };
 
 const WH = '.wh.';
 const OPAQUE = '.wh..wh..opq';

@@ -4,6 +4,7 @@
  * to that entry. Text view: a size cap and binary detection (a NUL byte, or invalid UTF-8).
  */
 import { PassThrough, type Readable } from 'node:stream';
+import type { TextView } from '../../shared/contents-types';
 import { BerthError } from '../../shared/errors';
 import type { ImageFiles } from './engine';
 import { KIND, KIND_NAMES } from './entry-kinds';
@@ -13,8 +14,7 @@ import { NO_LAYER } from './merged-tree';
 
 const MAX_HOPS = 40;
 
-/** What the text view shows: the text (maybe cut at the cap), or that the file is binary. */
-export type TextView = { text: string; size: number; truncated: boolean } | { binary: true; size: number };
+export type { TextView };
 
 /**
  * Node id of `path` with symlinks resolved inside the image (absolute targets from the image

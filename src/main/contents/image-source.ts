@@ -53,6 +53,11 @@ export interface RegistryImageOptions {
   signal?: AbortSignal;
   /** Keeps configs (immutable by digest) so a second open fetches only the manifest. */
   store?: ContentStore;
+  /**
+   * Lane of the layer reads in the client's limiter (default background): a long layer read
+   * yields to the requests of the screens and never holds every connection (DESIGN convention 5).
+   */
+  layerPriority?: 'foreground' | 'background';
 }
 
 /** An image in a registry by tag or digest. */
@@ -99,20 +104,29 @@ export async function registryImage(client: RegistryClient, repository: string, 
         mediaType: d.mediaType,
         label: layerLabel,
         resumable: true,
-        open: (offset, sig) => openRegistryBlob(client, repository, d.digest, offset, layerLabel, sig),
+        open: (offset, sig) => openRegistryBlob(client, repository, d.digest, offset, layerLabel, opts.layerPriority ?? 'background', sig),
       };
     }),
   };
 }
 
 /** GETs a blob from `offset` on: a ranged request, checked; a registry that ignores Range has the skipped part dropped. */
-async function openRegistryBlob(client: RegistryClient, repository: string, digest: string, offset: number, label: string, signal?: AbortSignal): Promise<Readable> {
+async function openRegistryBlob(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  offset: number,
+  label: string,
+  priority: 'foreground' | 'background',
+  signal?: AbortSignal,
+): Promise<Readable> {
   const res = await client.request({
     method: 'GET',
     url: `/v2/${repository}/blobs/${digest}`,
     scope: { repository, actions: ['pull'] },
     headers: offset > 0 ? { range: `bytes=${offset}-` } : undefined,
     signal,
+    priority,
     expect: offset > 0 ? [200, 206] : [200],
   });
   if (offset === 0 || res.status === 200) return offset === 0 ? res.body : Readable.from(skipBytes(res.body, offset));
@@ -164,4 +178,20 @@ export function archiveImage(archive: OpenedArchive, index: number, name?: strin
     platform: img.platform,
     layers: img.layers.map((l, i) => archiveLayerRef(archive, l, i, img.layers.length, label)),
   };
+}
+
+/**
+ * The image of an archive that `selector` names: its number (`app.tar:1`), or one of its tags,
+ * full or short (`app.tar:team/app:1`, `app.tar:docker.io/team/app:1`). Without one, image 0.
+ */
+export function pickArchiveImage(archive: OpenedArchive, selector: string | number | undefined, name?: string): ImageSource {
+  if (selector === undefined || selector === '') return archiveImage(archive, 0, name);
+  if (typeof selector === 'number' || /^\d+$/.test(selector)) return archiveImage(archive, Number(selector), name);
+  const short = (t: string) => t.replace(/^(docker\.io\/)?(library\/)?/, '');
+  const hit = archive.images.find((img) => img.tags.some((t) => t === selector || short(t) === short(selector)));
+  if (!hit) {
+    const have = archive.images.map((img) => `${img.index} (${img.tags.join(', ') || 'untagged'})`).join('; ');
+    throw new BerthError('INVALID_ARGUMENT', `${name ?? archive.path} has no image tagged "${selector}"; it holds ${have}. Name one of those, or its number.`);
+  }
+  return archiveImage(archive, hit.index, name);
 }

@@ -36,7 +36,8 @@ export interface SaveResult {
   skipped: { path: string; reason: string }[];
 }
 
-interface Plan {
+/** What saving a path writes: folders, file contents by layer and entry, symlinks, and what is left out. */
+export interface SavePlan {
   dirs: { rel: string; id: number }[];
   /** Layer → content entry → the relative paths that show it (a file and its hard links). */
   files: Map<number, Map<number, { rels: string[]; id: number }>>;
@@ -48,9 +49,10 @@ interface Plan {
 
 const unsafeName = (name: string) => name === '' || name === '.' || name === '..' || /[/\0]/.test(name) || (process.platform === 'win32' && /[\\:]/.test(name));
 
-function plan(img: ImageFiles, top: number, topPath: string): Plan {
+/** Plans saving node `top` (shown as `topPath`) and what is below it; ghost paths and unsafe names are left out. */
+export function planSave(img: ImageFiles, top: number, topPath: string): SavePlan {
   const t = img.tree;
-  const p: Plan = { dirs: [], files: new Map(), links: [], skipped: [], totalFiles: 0, totalBytes: 0 };
+  const p: SavePlan = { dirs: [], files: new Map(), links: [], skipped: [], totalFiles: 0, totalBytes: 0 };
   const rels: string[] = [];
   const add = (id: number, rel: string): void => {
     const kind = t.kind[id];
@@ -109,7 +111,7 @@ export async function saveToDisk(
     throw new BerthError('INVALID_ARGUMENT', `${dest} already exists; choose another name or remove it first. Nothing was saved.`);
   }
   const topPath = t.path(top);
-  const work = plan(img, top, topPath);
+  const work = planSave(img, top, topPath);
   const tmp = join(dirname(dest), `.${basename(dest)}.berth-${randomBytes(4).toString('hex')}.partial`);
   const at = (rel: string) => (rel ? join(tmp, ...rel.split('/')) : tmp);
   const progress: SaveProgress = { files: 0, totalFiles: work.totalFiles, bytes: 0, totalBytes: work.totalBytes };

@@ -21,6 +21,14 @@ const RENDERER_DIR = join(here, '../renderer');
 // a packaged app) loads it and trusts it for IPC, and only on loopback.
 const DEV_URL = devRendererUrl(process.env.ELECTRON_RENDERER_URL, import.meta.env.DEV && !app.isPackaged);
 
+/** Where a file or folder of an image goes: the user picks it in the native dialog (never the renderer). */
+async function chooseSavePath(suggestedName: string): Promise<string | null> {
+  const options = { title: `Save ${suggestedName}`, defaultPath: join(app.getPath('downloads'), suggestedName) };
+  const win = BrowserWindow.getFocusedWindow();
+  const picked = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  return picked.canceled || !picked.filePath ? null : picked.filePath;
+}
+
 registerAppScheme();
 app.enableSandbox();
 
@@ -43,7 +51,7 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(RENDERER_DIR);
     try {
       // The cache is the platform's cache folder, shared with `berth serve` and `berth push`.
-      service = await createService({ dataDir: app.getPath('userData'), secretCodec: keychainCodec() });
+      service = await createService({ dataDir: app.getPath('userData'), secretCodec: keychainCodec(), chooseSavePath });
     } catch (err) {
       // Unreadable data folder (permissions): say so instead of a window that silently never opens.
       dialog.showErrorBox('Berth cannot start', err instanceof Error ? err.message : String(err));

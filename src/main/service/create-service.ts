@@ -42,6 +42,8 @@ export interface CreateServiceOptions {
   workerUrl?: URL;
   /** Pushes and inspections on the calling thread (tests). */
   pushInProcess?: boolean;
+  /** Electron: the native save dialog for image files (a path chosen in main, never by the renderer). */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }
 
 /** Builds the engines over the settings' folders (nothing is read or written until they are used, but the key file). */
@@ -67,5 +69,6 @@ export async function createService(opts: CreateServiceOptions = {}): Promise<Be
     engines,
     workerUrl: opts.workerUrl,
     pushInProcess: opts.pushInProcess,
+    chooseSavePath: opts.chooseSavePath,
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { BerthApi, PageOptions } from '../../shared/api';
 import type { CleanupPlan, CleanupResult, CleanupRules } from '../../shared/cleanup-types';
+import type * as C from '../../shared/contents-types';
 import type {
   IndexSearchResult,
   IndexStatus,
@@ -43,6 +44,7 @@ import * as registry from '../registry/index';
 import { FileTable } from './files';
 import { RegistryBook, type RegistryBookOptions } from '../profiles/registry-book';
 import type { GzipEngine } from '../push/parallel-gzip';
+import { ContentsService } from './contents';
 import type { ServiceEngines } from './create-service';
 import type { PushManagerLike } from './push-manager-like';
 import { KeyStore } from '../referrers/key-store';
@@ -70,6 +72,8 @@ export interface BerthServiceOptions {
   registries?: RegistryBookOptions;
   /** The engines over the data and cache folders, built by createService (absent in memory-only services). */
   engines?: ServiceEngines;
+  /** Electron's native save dialog, chosen in main; without it image files are saved as browser downloads. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }
 
 /** The BerthApi behind every shell: saved registries, file handles, pushes. */
@@ -90,6 +94,8 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   readonly dataDir: string | null;
   /** Public keys that verify signatures (kept in memory when the service has no data folder). */
   protected readonly keys: KeyStore;
+  /** Files inside images and diffs (issue 13); null without engines. */
+  readonly contents: ContentsService | null;
   /** Registry indexes, their builds and figures (null without engines: memory-only services). */
   private readonly index: IndexService | null;
 
@@ -100,6 +106,8 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     this.dataDir = options.dataDir ?? null;
     this.keys = this.engines?.keys ?? KeyStore.memory();
     this.inspector = new ArchiveInspector({ workerUrl: options.workerUrl, inProcess: options.pushInProcess });
+    const { engines, chooseSavePath } = options;
+    this.contents = engines ? new ContentsService({ engine: engines.contents, client: (id) => this.client(id), files: this.files, events: this.events, chooseSavePath }) : null;
     this.index = this.engines
       ? new IndexService({
           store: this.engines.indexes,
@@ -286,6 +294,8 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   }
 
   async releaseFile(handle: FileHandle): Promise<void> {
+    this.files.get(handle);
+    await this.contents?.releaseArchive(handle);
     await this.files.release(handle);
   }
 
@@ -314,6 +324,15 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     return this.pushManager ? this.pushManager.list() : [];
   }
 
+  openImageFiles = (s: C.ImageFilesSource, o?: { ifCached?: boolean }, signal?: AbortSignal) => this.contentsOrFail().open(s, o, signal);
+  listImageFiles = (s: C.ImageFilesSource, path: string, o?: C.ListFilesOptions, signal?: AbortSignal) => this.contentsOrFail().list(s, path, o, signal);
+  findImageFiles = (s: C.ImageFilesSource, glob: string, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().find(s, glob, o, signal);
+  biggestImageFiles = (s: C.ImageFilesSource, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().biggest(s, o, signal);
+  readImageFile = (s: C.ImageFilesSource, path: string, signal?: AbortSignal) => this.contentsOrFail().read(s, path, signal);
+  saveImageFiles = (s: C.ImageFilesSource, path: string, signal?: AbortSignal) => this.contentsOrFail().save(s, path, signal);
+  diffImages = (a: C.ImageFilesSource, b: C.ImageFilesSource, o?: C.DiffOptions, signal?: AbortSignal) => this.contentsOrFail().diff(a, b, o, signal);
+  cancelImageFiles = async (s: C.ImageFilesSource) => this.contentsOrFail().cancel(s);
+
   /**
    * Issues a handle for a file main may read: the path the Electron preload got from
    * `webUtils.getPathForFile`, or the web shell's upload (`temp: true`, deleted on release).
@@ -332,9 +351,15 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     await this.index?.close();
     await this.registries.close();
     await this.engines?.indexes.closeAll();
+    await this.contents?.close();
     const manager = this.pushManager ?? (await this.pushManagerLoading?.catch(() => null));
     await manager?.close();
     await this.files.releaseAll();
+  }
+
+  private contentsOrFail(): ContentsService {
+    if (!this.contents) throw new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it cannot list image files. Build it with createService.');
+    return this.contents;
   }
 
   private indexes(): IndexService {

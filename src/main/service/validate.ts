@@ -182,6 +182,36 @@ const reclaimItem = z.union([z.strictObject({ repository, tag }), z.strictObject
   error: 'expected { repository, tag } or { repository, digest }',
 });
 
+// ---- inside the image (issue 13) ----
+const platformArg = z.strictObject({
+  os: z.string().min(1).max(64),
+  architecture: z.string().min(1).max(64),
+  variant: z.string().max(64).optional(),
+  osVersion: z.string().max(128).optional(),
+});
+/** A saved registry's image by tag or digest, or image N of an archive main issued the handle for. */
+const filesSource = z.union(
+  [
+    z.strictObject({ registryId, repository, reference, platform: platformArg.optional() }),
+    z.strictObject({ fileHandle: handle, image: z.number().int().min(0).max(100_000) }),
+  ],
+  { error: 'expected {registryId, repository, reference} or {fileHandle, image}' },
+);
+/** A path inside an image (not a host path: it is only ever looked up in the image's merged tree). */
+const imagePath = z.string().max(4096, 'a path has at most 4096 characters').refine((s) => !s.includes('\0'), 'a path cannot contain NUL');
+const treeFilter = {
+  layer: z.number().int().min(0).max(15_999).optional(),
+  show: z.array(z.enum(['added', 'changed', 'removed', 'unchanged'])).min(1).max(4).optional(),
+};
+const listOptions = z.strictObject({ ...treeFilter, offset: z.number().int().min(0).max(10_000_000).optional(), limit: z.number().int().min(1).max(5000).optional() });
+const searchOptions = z.strictObject({ ...treeFilter, limit: z.number().int().min(1).max(5000).optional() });
+const glob = z.string().trim().min(1, 'the search pattern is empty').max(1024);
+const diffOptions = z.strictObject({
+  filter: z.enum(['all', 'added', 'removed', 'changed', 'maybe']).optional(),
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+  limit: z.number().int().min(1).max(10_000).optional(),
+});
+
 type Arg = readonly [name: string, schema: z.ZodType];
 const spec = (...args: Arg[]) => args;
 
@@ -227,6 +257,14 @@ export const METHOD_ARGS: Record<ApiMethod, readonly Arg[]> = {
   startCopy: spec(['request', copyRequest]),
   cancelTransfer: spec(['transferId', transferId]),
   listTransfers: spec(),
+  openImageFiles: spec(['source', filesSource], ['options', optional(z.strictObject({ ifCached: z.boolean().optional() }))]),
+  listImageFiles: spec(['source', filesSource], ['path', imagePath], ['options', optional(listOptions)]),
+  findImageFiles: spec(['source', filesSource], ['glob', glob], ['options', optional(searchOptions)]),
+  biggestImageFiles: spec(['source', filesSource], ['options', optional(searchOptions)]),
+  readImageFile: spec(['source', filesSource], ['path', imagePath]),
+  saveImageFiles: spec(['source', filesSource], ['path', imagePath]),
+  diffImages: spec(['a', filesSource], ['b', filesSource], ['options', optional(diffOptions)]),
+  cancelImageFiles: spec(['source', filesSource]),
   startIndex: spec(['id', registryId], ['options', optional(z.strictObject({ restart: z.boolean().optional() }))]),
   cancelIndex: spec(['id', registryId]),
   getIndexStatus: spec(['id', registryId]),

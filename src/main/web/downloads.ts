@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { WEB_DOWNLOAD_PATH } from '../../shared/api';
 import { tempDestination, type SaveDestination } from '../service/transfers';
 
-/** Path prefix of download URLs: `/api/download/<token>`. */
-export const DOWNLOAD_PREFIX = '/api/download/';
+/** Path prefix of download URLs: `/api/download/<token>`, the one download route (image files share it). */
+export const DOWNLOAD_PREFIX = WEB_DOWNLOAD_PATH;
 /** How long a download link stays good when nobody follows it. */
 export const DOWNLOAD_TTL_MS = 60 * 60 * 1000;
 
@@ -39,6 +40,11 @@ export class Downloads {
     timer.unref();
     this.pending.set(token, { path, fileName, timer });
     return `${DOWNLOAD_PREFIX}${token}`;
+  }
+
+  /** Whether `token` is a pending archive's (other tokens on the route are image files'). */
+  has(token: string): boolean {
+    return this.pending.has(token);
   }
 
   /** Streams the archive of `token` as an attachment, once; 404 for a used, expired or unknown link. */

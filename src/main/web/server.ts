@@ -8,10 +8,11 @@ import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WEB_API_HEADER, WEB_EVENTS_PATH, WEB_UPLOAD_PATH } from '../../shared/api';
+import { WEB_API_HEADER, WEB_DOWNLOAD_PATH, WEB_EVENTS_PATH, WEB_UPLOAD_PATH } from '../../shared/api';
 import { BerthError, toWireError, type Result, type WireError } from '../../shared/errors';
 import type { BerthService } from '../service/service';
 import { dispatch } from '../service/dispatch';
+import { handleDownload } from './download';
 import { checkHostAndOrigin, hasSession, newSession, type Session } from './guard';
 import { LINK_TTL_MS, loginByForm, loginByLink, mintLoginUrl, sendLoginPage } from './login';
 import { LoginTokens } from './login-tokens';
@@ -19,7 +20,7 @@ import { defaultOpener, LOGIN_PATH, openInBrowser, writeLaunchPage, type LaunchP
 import { findStaticFile, staticHeaders } from './static-files';
 import { EventStreamHub } from './sse';
 import { cleanUploadName, MAX_UPLOAD_BYTES, receiveUpload, UploadDir } from './upload';
-import { DOWNLOAD_PREFIX, Downloads } from './downloads';
+import { Downloads } from './downloads';
 
 /** `POST` here (logged in, with the API header) answers a fresh one-time login URL for another browser. */
 export const LOGIN_LINK_PATH = '/api/login-link';
@@ -143,10 +144,13 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     if (method !== 'GET') return sendError(res, 405, 'INVALID_ARGUMENT', 'Events are read with GET.');
     return ctx.hub.attach(res);
   }
-  if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
-    // A link the page follows (it cannot send the API header): the cookie, the Host/Origin check and the one-time token guard it.
+  if (url.pathname.startsWith(WEB_DOWNLOAD_PATH)) {
+    // A link the browser follows cannot carry the API header: the cookie, the Host/Origin check and the one-time token guard it.
     if (method !== 'GET') return sendError(res, 405, 'INVALID_ARGUMENT', 'Downloads are read with GET.');
-    return ctx.downloads.serve(url.pathname.slice(DOWNLOAD_PREFIX.length), res);
+    const token = url.pathname.slice(WEB_DOWNLOAD_PATH.length);
+    // One route for saved archives (#14) and an image's files (#13): each token belongs to one of them.
+    if (ctx.downloads.has(token)) return ctx.downloads.serve(token, res);
+    return handleDownload(ctx.service, res, token);
   }
   if (req.headers[WEB_API_HEADER] !== '1') {
     return sendError(res, 403, 'DENIED', `API calls must carry the ${WEB_API_HEADER} header. Use the Berth page served here.`);

@@ -2,6 +2,7 @@
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CleanupPage } from '../cleanup/CleanupPage';
+import { DiffPage } from '../diff/DiffPage';
 import { ImageView } from '../image/ImageView';
 import { PushRoot } from '../push';
 import { RegistryPage } from '../registries/RegistryPage';
@@ -13,7 +14,7 @@ import { TagsPage } from '../tags/TagsPage';
 import { Home } from './Home';
 import { Layout } from './Layout';
 import { createQueryClient } from './query-client';
-import { useRoute, type Route } from './route';
+import { routeHref, useRoute, type Route } from './route';
 import { ShortcutHelp } from './ShortcutHelp';
 import { useShortcut } from './shortcuts';
 import './layout.css';
@@ -33,6 +34,8 @@ function Screen({ route }: { route: Route }) {
       return <CleanupPage key={`${route.registryId}/${route.repository}`} registryId={route.registryId} repository={route.repository} />;
     case 'storage':
       return <StoragePage key={route.registryId} registryId={route.registryId} repository={route.repository} />;
+    case 'diff':
+      return <DiffPage key={routeHref(route)} a={route.a} b={route.b} />;
   }
 }
 
@@ -64,7 +67,7 @@ export function App() {
         sidebar={<RegistrySidebar route={route} />}
         overlay={
           <PushRoot
-            registryId={route.screen === 'home' ? undefined : route.registryId}
+            registryId={'registryId' in route ? route.registryId : undefined}
             repository={route.screen === 'repository' || route.screen === 'image' ? route.repository : undefined}
           />
         }

@@ -12,6 +12,8 @@ describe('hash routes', () => {
     { screen: 'cleanup', registryId: 'reg-1', repository: 'team/web/app' },
     { screen: 'storage', registryId: 'reg-1' },
     { screen: 'storage', registryId: 'reg-1', repository: 'team/web/app' },
+    { screen: 'diff', a: { registryId: 'reg-1', repository: 'team/app', reference: '1.0' }, b: { registryId: 'reg 2', repository: 'a/b', reference: 'sha256:abc' } },
+    { screen: 'diff', a: { fileHandle: 'f00d', image: 2 }, b: { registryId: 'reg-1', repository: 'app', reference: 'latest' } },
   ];
 
   it('round-trips every screen, slashes in repository names included', () => {
@@ -26,5 +28,8 @@ describe('hash routes', () => {
     expect(parseRoute('')).toEqual({ screen: 'home' });
     expect(parseRoute('#/elsewhere/1')).toEqual({ screen: 'home' });
     expect(parseRoute('#/r/%E0%A4%A')).toEqual({ screen: 'home' });
+    expect(parseRoute('#/d/r/x/app/1')).toEqual({ screen: 'home' });
+    expect(parseRoute('#/d/r/x/app/1/a/h/one')).toEqual({ screen: 'home' });
+    expect(parseRoute('#/d/r/x/app/1/r/x/app/2/extra')).toEqual({ screen: 'home' });
   });
 });

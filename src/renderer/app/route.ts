@@ -4,6 +4,10 @@
  * back button works in the web shell because every screen change is a `location.hash` change.
  */
 import { useSyncExternalStore } from 'react';
+import type { ArchiveFilesSource, RegistryFilesSource } from '../../shared/contents-types';
+
+/** One side of a diff: a saved registry's tag or digest, or an image of an archive main holds a handle for. */
+export type DiffSide = RegistryFilesSource | ArchiveFilesSource;
 
 /** The screens of the app, from the widest to the narrowest. */
 export type Route =
@@ -12,11 +16,38 @@ export type Route =
   | { screen: 'repository'; registryId: string; repository: string }
   | { screen: 'image'; registryId: string; repository: string; reference: string; parent?: string }
   | { screen: 'cleanup'; registryId: string; repository: string }
-  | { screen: 'storage'; registryId: string; repository?: string };
+  | { screen: 'storage'; registryId: string; repository?: string }
+  | { screen: 'diff'; a: DiffSide; b: DiffSide };
+
+/** `r/<id>/<repo>/<ref>` or `a/<handle>/<image>`, then the other side (`#/d/…`). */
+function parseDiff(parts: string[]): Route {
+  const sides: DiffSide[] = [];
+  let i = 0;
+  while (i < parts.length && sides.length < 2) {
+    if (parts[i] === 'r' && i + 3 < parts.length) {
+      sides.push({ registryId: parts[i + 1], repository: parts[i + 2], reference: parts[i + 3] });
+      i += 4;
+    } else if (parts[i] === 'a' && i + 2 < parts.length && /^\d+$/.test(parts[i + 2])) {
+      sides.push({ fileHandle: parts[i + 1], image: Number(parts[i + 2]) });
+      i += 3;
+    } else return { screen: 'home' };
+  }
+  return sides.length === 2 && i === parts.length ? { screen: 'diff', a: sides[0], b: sides[1] } : { screen: 'home' };
+}
+
+const sideHref = (s: DiffSide): string =>
+  'fileHandle' in s ? `a/${encodeURIComponent(s.fileHandle)}/${s.image}` : `r/${[s.registryId, s.repository, s.reference].map(encodeURIComponent).join('/')}`;
 
 /** Parses a `location.hash`; anything unknown is the home screen. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  if (parts[0] === 'd') {
+    try {
+      return parseDiff(parts.slice(1).map(decodeURIComponent));
+    } catch {
+      return { screen: 'home' };
+    }
+  }
   if (parts[0] === 'c' && parts.length === 3) {
     try {
       return { screen: 'cleanup', registryId: decodeURIComponent(parts[1]), repository: decodeURIComponent(parts[2]) };
@@ -60,6 +91,8 @@ export function routeHref(route: Route): string {
       return `#/c/${encodeURIComponent(route.registryId)}/${encodeURIComponent(route.repository)}`;
     case 'storage':
       return `#/s/${encodeURIComponent(route.registryId)}${route.repository !== undefined ? `/${encodeURIComponent(route.repository)}` : ''}`;
+    case 'diff':
+      return `#/d/${sideHref(route.a)}/${sideHref(route.b)}`;
   }
 }
 

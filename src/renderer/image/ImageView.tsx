@@ -9,10 +9,12 @@ import { navigate, routeHref } from '../app/route';
 import { ErrorState, SkeletonRows } from '../app/StateViews';
 import { When } from '../app/When';
 import { DeleteDialog } from '../delete/DeleteDialog';
+import { CompareWith } from '../diff/CompareWith';
+import { FilesSection } from '../files/FilesSection';
 import { SupplyChainSection } from '../referrers/SupplyChainSection';
 import { registriesQuery } from '../registries/queries';
-import { TransferButtons } from '../transfer/TransferActions';
 import { SearchButton } from '../search/SearchButton';
+import { TransferButtons } from '../transfer/TransferActions';
 import { ConfigSection } from './ConfigSection';
 import { CopyPullButtons } from './CopyPullButtons';
 import { LayersTable } from './LayersTable';
@@ -62,10 +64,23 @@ function Facts(props: { summary: ManifestSummary }) {
   );
 }
 
-function ImageBody(props: { image: ImageSummary }) {
+function ImageBody(props: { image: ImageSummary; registryId: string }) {
+  const { image } = props;
+  const [filesLayer, setFilesLayer] = useState<number | null>(null);
+  const showLayer = (layer: number) => {
+    setFilesLayer(layer);
+    document.getElementById('files-heading')?.scrollIntoView({ block: 'start' });
+  };
   return (
     <>
-      <LayersTable image={props.image} />
+      <LayersTable image={image} onShowFiles={showLayer} filesLayer={filesLayer} />
+      <FilesSection
+        source={{ registryId: props.registryId, repository: image.repository, reference: image.digest }}
+        layerBytes={image.layers.reduce((n, l) => n + l.size, 0)}
+        layerCount={image.layers.length}
+        layer={filesLayer}
+        onLayer={setFilesLayer}
+      />
       <ConfigSection image={props.image} />
       <RawJson title="Raw manifest" raw={props.image.rawManifest} testId="raw-manifest" />
       <RawJson title="Raw config" raw={props.image.rawConfig} testId="raw-config" />
@@ -111,6 +126,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
           )}
           <TransferButtons registryId={registryId} repository={repository} reference={reference} />
           {s && <SearchButton registryId={registryId} query={`base:${repository}@${s.digest}`} label="Images built on this one" />}
+          <CompareWith registryId={registryId} repository={repository} reference={reference} />
           <button type="button" className="small danger-quiet" aria-label={`Delete ${reference}`} onClick={() => setDeleting(true)}>
             Delete…
           </button>
@@ -122,7 +138,7 @@ export function ImageView(props: { registryId: string; repository: string; refer
       {manifest.isError && (
         <ErrorState title="Could not load this manifest" error={manifest.error} onRetry={() => manifest.refetch()} />
       )}
-      {s?.kind === 'image' && <ImageBody image={s} />}
+      {s?.kind === 'image' && <ImageBody key={s.digest} image={s} registryId={registryId} />}
       {s?.kind === 'index' && <IndexBody index={s} registryId={registryId} />}
       {s && <SupplyChainSection registryId={registryId} host={host} repository={repository} digest={s.digest} />}
       {deleting && (

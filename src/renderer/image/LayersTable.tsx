@@ -3,14 +3,38 @@ import type { ImageSummary } from '../../shared/types';
 import { formatBytes, plural, shortDigest } from '../app/format';
 import { cleanCreatedBy } from './history';
 
-/** Empty layers (ENV, CMD …) are listed dimmed; the total counts config + layers. */
-export function LayersTable(props: { image: ImageSummary }) {
-  const { image } = props;
+/** A layer's short digest as the keyboard's way to filter the Files section to it. */
+function LayerFilesButton(props: { digest: string; layer: number; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className="link mono"
+      title={`Show the files layer ${props.layer + 1} changed`}
+      onClick={(e) => {
+        e.stopPropagation();
+        props.onClick();
+      }}
+    >
+      {shortDigest(props.digest)}
+      <span className="visually-hidden">: show the files layer {props.layer + 1} changed</span>
+    </button>
+  );
+}
+
+/**
+ * Empty layers (ENV, CMD …) are listed dimmed; the total counts config + layers. With
+ * `onShowFiles`, a layer's row (and its digest, a button) filters the Files section to that layer.
+ */
+export function LayersTable(props: { image: ImageSummary; onShowFiles?: (layer: number) => void; filesLayer?: number | null }) {
+  const { image, onShowFiles } = props;
   const layerBytes = image.layers.reduce((n, l) => n + l.size, 0);
   // Without history (some OCI builders) the layers themselves are the rows.
   const rows = image.history.length
     ? image.history.map((h) => ({ ...h, createdBy: cleanCreatedBy(h.createdBy) }))
     : image.layers.map((l) => ({ createdBy: '', created: null, comment: null, emptyLayer: false, layer: l }));
+  // Position of each row's layer among the image's layers (empty history lines have none).
+  let seen = 0;
+  const layerIndex = rows.map((h) => (h.layer ? seen++ : null));
 
   return (
     <section aria-labelledby="layers-heading">
@@ -31,19 +55,24 @@ export function LayersTable(props: { image: ImageSummary }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((h, i) => (
-            <tr key={i} className={h.emptyLayer ? 'empty-layer' : undefined} data-testid="layer-row">
-              <td className="num muted">{i + 1}</td>
-              <td className="num">{h.emptyLayer ? <span className="muted">empty layer</span> : formatBytes(h.layer?.size)}</td>
-              <td className="mono" title={h.layer?.digest}>
-                {h.layer ? shortDigest(h.layer.digest) : ''}
-              </td>
-              <td className="mono created-by" title={h.createdBy}>
-                {h.createdBy || <span className="muted">(no history)</span>}
-                {h.comment && <span className="muted"> — {h.comment}</span>}
-              </td>
-            </tr>
-          ))}
+          {rows.map((h, i) => {
+            const li = layerIndex[i];
+            const show = onShowFiles && li !== null ? () => onShowFiles(li) : undefined;
+            const cls = [h.emptyLayer && 'empty-layer', show && 'clickable', li !== null && props.filesLayer === li && 'selected'].filter(Boolean).join(' ');
+            return (
+              <tr key={i} className={cls || undefined} data-testid="layer-row" onClick={show}>
+                <td className="num muted">{i + 1}</td>
+                <td className="num">{h.emptyLayer ? <span className="muted">empty layer</span> : formatBytes(h.layer?.size)}</td>
+                <td className="mono" title={h.layer?.digest}>
+                  {h.layer && show ? <LayerFilesButton digest={h.layer.digest} layer={li!} onClick={show} /> : h.layer ? shortDigest(h.layer.digest) : ''}
+                </td>
+                <td className="mono created-by" title={h.createdBy}>
+                  {h.createdBy || <span className="muted">(no history)</span>}
+                  {h.comment && <span className="muted"> — {h.comment}</span>}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
         <tfoot>
           <tr>

@@ -10,6 +10,7 @@ import { ErrorNote } from '../app/ErrorNote';
 import { formatBytes, plural } from '../app/format';
 import { focusFirstField, Modal } from '../app/Modal';
 import { ErrorState } from '../app/StateViews';
+import { CompareTarget } from '../diff/CompareTarget';
 import { asBerthError } from '../app/unwrap';
 import { registriesQuery, registryKeys } from '../registries/queries';
 import { ArchiveImages } from './ArchiveImages';
@@ -196,6 +197,9 @@ function PreflightBody(props: SheetProps & { archive: ArchiveInfo; registries: R
               </code>
             ))}
           </p>
+        )}
+        {host && form.choice !== 'all' && targets.length > 0 && (
+          <CompareTarget registryId={form.registryId} host={host} target={targets[0]} handle={archive.handle} image={form.choice} fileName={props.file.name} />
         )}
       </fieldset>
       <label className="field compression-field">

@@ -37,7 +37,7 @@ export function RegistrySidebar(props: { route: Route }) {
   const listRef = useRef<HTMLUListElement>(null);
   // The whole list is one Tab stop; arrows move between registries and their buttons.
   useRovingFocus(listRef);
-  const current = props.route.screen === 'home' ? null : props.route.registryId;
+  const current = 'registryId' in props.route ? props.route.registryId : null;
   const list = registries.data ?? [];
   const ids = list.map((r) => r.id);
 

@@ -1,6 +1,6 @@
 /** One row of the tags table; it asks for its details only while it is rendered. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, type CSSProperties, type MouseEvent } from 'react';
+import { useEffect, type CSSProperties, type MouseEvent, type ReactNode } from 'react';
 import { DigestChip } from '../app/DigestChip';
 import { ErrorCode } from '../app/ErrorNote';
 import { formatBytes, formatPlatform, plural } from '../app/format';
@@ -50,6 +50,8 @@ export function TagRow(props: {
   onDelete: (tag: string) => void;
   /** Referrer tags folded under this row, by subject digest (referrers/fold.ts); undefined when shown raw. */
   referrerTags?: ReadonlyMap<string, string[]>;
+  /** The compare checkbox: after the name in tab order (Tab from a row reaches its tag first), drawn before it. */
+  leading?: ReactNode;
 }) {
   const { registryId, repository, tag } = props;
   const detail = useQuery({ ...tagDetailQuery(registryId, repository, tag), enabled: props.visible });
@@ -83,6 +85,7 @@ export function TagRow(props: {
         <a href={href} className="mono tag-name" title={tag}>
           {tag}
         </a>
+        {props.leading}
       </div>
       <div role="cell" className="c-digest">
         {d || props.digest ? (

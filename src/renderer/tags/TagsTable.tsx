@@ -14,6 +14,8 @@ import { useShortcut } from '../app/shortcuts';
 import { Busy, EmptyState, ErrorState, SkeletonRows } from '../app/StateViews';
 import { DeleteDialog } from '../delete/DeleteDialog';
 import { foldReferrerTags } from '../referrers/fold';
+import { CompareBar, CompareCheckbox } from '../diff/CompareControls';
+import { useCompareSelection } from '../diff/use-compare-selection';
 import { markScrolled } from './detail-limiter';
 import { tagsQuery } from './queries';
 import { digestCounts, knownFor, sortTags, type Sort, type SortKey } from './sort';
@@ -73,6 +75,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
   const [sortedWith, setSortedWith] = useState<ReadonlyMap<string, TagDetail>>(NO_DETAILS);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [showReferrerTags, setShowReferrerTags] = useState(false);
+  const compare = useCompareSelection();
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = tags;
 
   // Sorting needs every tag: fetch the remaining pages right after the first one painted.
@@ -178,6 +181,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
               style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: item.size }}
               onDelete={setDeleting}
               referrerTags={showReferrerTags ? undefined : folded.bySubject}
+              leading={<CompareCheckbox tag={tag} selection={compare} />}
             />
           );
         })}
@@ -197,6 +201,7 @@ export function TagsTable(props: { registryId: string; repository: string }) {
             Show signature tags ({folded.folded.toLocaleString('en')})
           </label>
         )}
+        <CompareBar registryId={registryId} repository={repository} selection={compare} />
         {isFetchingNextPage && <Busy>Loading more tags…</Busy>}
         {refreshing && !complete && <Busy>Reading every tag's digest in the background…</Busy>}
         {tags.isError && list && <ErrorState compact title="Could not load every page of tags" error={tags.error} onRetry={() => fetchNextPage()} />}
