@@ -183,7 +183,7 @@ const reclaimItem = z.union([z.strictObject({ repository, tag }), z.strictObject
 });
 
 // ---- inside the image (issue 13) ----
-const platformArg = z.strictObject({
+const imagePlatform = z.strictObject({
   os: z.string().min(1).max(64),
   architecture: z.string().min(1).max(64),
   variant: z.string().max(64).optional(),
@@ -192,7 +192,7 @@ const platformArg = z.strictObject({
 /** A saved registry's image by tag or digest, or image N of an archive main issued the handle for. */
 const filesSource = z.union(
   [
-    z.strictObject({ registryId, repository, reference, platform: platformArg.optional() }),
+    z.strictObject({ registryId, repository, reference, platform: imagePlatform.optional() }),
     z.strictObject({ fileHandle: handle, image: z.number().int().min(0).max(100_000) }),
   ],
   { error: 'expected {registryId, repository, reference} or {fileHandle, image}' },

@@ -113,3 +113,10 @@ export function useRoute(): Route {
   const hash = useSyncExternalStore(subscribe, () => window.location.hash);
   return parseRoute(hash);
 }
+
+/** The saved registry a screen is about (a diff's first registry side); undefined on home and archive-only diffs. */
+export function routeRegistry(route: Route): string | undefined {
+  if (route.screen === 'home') return undefined;
+  if (route.screen === 'diff') return [route.a, route.b].flatMap((s) => ('registryId' in s ? [s.registryId] : []))[0];
+  return route.registryId;
+}

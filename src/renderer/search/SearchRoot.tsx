@@ -4,7 +4,7 @@
  * the screen has no `/` of its own (the repository list keeps `/` for its filter) — for the
  * registry on screen, and renders the dialog while it is open.
  */
-import type { Route } from '../app/route';
+import { routeRegistry, type Route } from '../app/route';
 import { SHORTCUT_PRIORITY, useShortcut } from '../app/shortcuts';
 import { closeSearch, openSearch, useSearchState } from './open-search';
 import { SearchDialog } from './SearchDialog';
@@ -12,7 +12,7 @@ import { SearchDialog } from './SearchDialog';
 /** The search's shortcuts and the dialog. */
 export function SearchRoot(props: { route: Route }) {
   const state = useSearchState();
-  const registryId = props.route.screen === 'home' ? undefined : props.route.registryId;
+  const registryId = routeRegistry(props.route);
   const open = () => openSearch({ registryId });
   useShortcut({ keys: ['Mod+K'], description: 'Search every repository of the registry', group: 'Everywhere', priority: SHORTCUT_PRIORITY.global, inFields: true, run: open });
   useShortcut({ keys: ['/'], description: 'Search every repository (where the screen has no filter)', group: 'Everywhere', priority: SHORTCUT_PRIORITY.screen - 1, run: open });
