@@ -6,6 +6,7 @@
  * graph is cached per index version.
  */
 import { buildGcGraph, forEachMark, freedBy, storedSize, type GcGraph } from './gc-graph';
+import type { ReclaimEstimate, ReclaimItem } from '../../shared/index-types';
 import type { RegistryIndex } from './registry-index';
 import { displayCreated, displaySize, topLevelUntagged } from './views';
 
@@ -41,22 +42,11 @@ export interface StorageFigures {
   builtAt: string | null;
 }
 
-/** A tag or a digest of a repository, as selected for deletion. */
-export type SelectionItem = { repository: string; tag: string } | { repository: string; digest: string };
+/** A tag or a digest of a repository, as selected for deletion (the contract's own type). */
+export type SelectionItem = ReclaimItem;
 
-/** What deleting a selection does once garbage collection has run. */
-export interface ReclaimFigure {
-  /** Bytes the blob store loses after garbage collection. */
-  freedBytes: number;
-  /** The manifests deleted (by digest) and every tag of that repository that goes with each. */
-  manifests: { repository: string; digest: string; tags: string[] }[];
-  /** Children of deleted indexes that stay stored, now untagged (the registry does not delete them). */
-  leftUntagged: { repository: string; digest: string }[];
-  /** Freed digests whose size the index does not know: freedBytes is a lower bound when > 0. */
-  unknownSizes: number;
-  /** Selected items the index does not know (refresh the repository first). */
-  notFound: SelectionItem[];
-}
+/** What deleting a selection does once garbage collection has run: the contract's estimate without the service's index age and staleness. */
+export type ReclaimFigure = Pick<ReclaimEstimate, 'freedBytes' | 'manifests' | 'leftUntagged' | 'unknownSizes' | 'notFound'>;
 
 const graphs = new WeakMap<RegistryIndex, GcGraph>();
 

@@ -14,6 +14,7 @@ import { makeSpoolDir } from '../archive/temp-root';
 import type { ContentSource } from '../referrers/content';
 import { copyImage, retag, type CopyTarget } from '../transfer/copy';
 import { saveImage } from '../transfer/save';
+import { initialTransferProgress } from '../transfer/progress';
 import type { ServiceEvents } from './events';
 
 /** Where a save's archive is written, and how the user gets it. */
@@ -71,18 +72,6 @@ interface Running {
   path?: string;
 }
 
-const initialProgress = (): TransferProgress => ({
-  phase: 'resolving',
-  blobsTotal: 0,
-  blobsDone: 0,
-  bytesTotal: 0,
-  bytesDone: 0,
-  bytesStreamed: 0,
-  bytesMounted: 0,
-  bytesSkipped: 0,
-  manifestsTotal: 0,
-  manifestsDone: 0,
-});
 
 /** Starts, tracks and cancels the session's saves and copies. */
 export class TransferManager {
@@ -178,7 +167,7 @@ export class TransferManager {
       source: { registryId: request.registryId, repository: request.repository, reference: request.reference },
       target,
       fileName,
-      progress: initialProgress(),
+      progress: initialTransferProgress(),
       download: null,
       digest: null,
       error: null,

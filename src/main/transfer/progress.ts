@@ -9,9 +9,9 @@ export type { TransferProgress };
 
 const INTERVAL_MS = 100;
 
-/** Collects counts and emits throttled snapshots; a listener that throws is ignored. */
-export class TransferTracker {
-  readonly p: TransferProgress = {
+/** Counts of a transfer that has not started yet. */
+export function initialTransferProgress(): TransferProgress {
+  return {
     phase: 'resolving',
     blobsTotal: 0,
     blobsDone: 0,
@@ -23,6 +23,11 @@ export class TransferTracker {
     manifestsTotal: 0,
     manifestsDone: 0,
   };
+}
+
+/** Collects counts and emits throttled snapshots; a listener that throws is ignored. */
+export class TransferTracker {
+  readonly p: TransferProgress = initialTransferProgress();
   private last = 0;
 
   constructor(private readonly listener?: (p: TransferProgress) => void) {}
