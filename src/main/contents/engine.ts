@@ -84,10 +84,16 @@ export class ImageFiles {
   }
 }
 
+/** Memory for parsed trees kept after use (a 500,000-file image's tree is about 40 MB). */
+const RECENT_TREE_BYTES = 96 * 1024 * 1024;
+
 /** One engine per content store; shares layer indexes and merged trees between every image opened. */
 export class ContentsEngine {
   readonly indexer: LayerIndexer;
   private readonly merges = new Map<string, Promise<MergedTree>>();
+  /** Trees opened lately, newest last: a reopen (back to an image, a diff after a browse) reads no file. */
+  private readonly recent = new Map<string, { tree: MergedTree; bytes: number }>();
+  private recentBytes = 0;
 
   constructor(
     readonly store: ContentStore,
@@ -123,12 +129,33 @@ export class ContentsEngine {
   }
 
   private async cachedTree(key: string): Promise<MergedTree | null> {
+    const held = this.recent.get(key);
+    if (held) {
+      this.recent.delete(key);
+      this.recent.set(key, held);
+      return held.tree;
+    }
     const bytes = await this.store.getDerivedBytes(IMAGE_FILES, key);
     if (!bytes) return null;
     const tree = MergedTree.fromBuffer(bytes);
-    if (tree && tree.key === key) return tree;
+    if (tree && tree.key === key) {
+      this.hold(key, tree, bytes.length);
+      return tree;
+    }
     await this.store.dropDerived(IMAGE_FILES, key);
     return null;
+  }
+
+  /** Keeps a parsed tree in memory within RECENT_TREE_BYTES, dropping the least recently used. */
+  private hold(key: string, tree: MergedTree, bytes: number): void {
+    if (bytes > RECENT_TREE_BYTES) return;
+    this.recent.set(key, { tree, bytes });
+    this.recentBytes += bytes;
+    for (const [k, v] of this.recent) {
+      if (this.recentBytes <= RECENT_TREE_BYTES) break;
+      this.recent.delete(k);
+      this.recentBytes -= v.bytes;
+    }
   }
 
   private async build(key: string, source: ImageSource, opts: OpenImageOptions): Promise<MergedTree> {
