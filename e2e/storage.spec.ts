@@ -29,7 +29,8 @@ const test = base.extend<{ indexed: RunningApp }>({
 let reg: RunningRegistry;
 const img: Record<string, PushedImage> = {};
 
-test.beforeAll(async () => {
+// A fresh registry per test: the first test deletes tags that the later ones count on.
+test.beforeEach(async () => {
   reg = await startRegistry();
   // One base OS shared by every app image; app/web:v1 also stored, as is, in mirror/web.
   const os = { seed: 'os', created: '2024-01-01T00:00:00Z' };
@@ -42,7 +43,7 @@ test.beforeAll(async () => {
   img.solo = await pushImage(reg, 'other/solo', ['1', '1.0'], { seed: 'solo', layerSizes: [50_000] });
 });
 
-test.afterAll(async () => {
+test.afterEach(async () => {
   await reg?.stop();
 });
 
