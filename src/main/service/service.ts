@@ -53,6 +53,7 @@ import { applyCleanupReferrers, planCleanupReferrers } from '../cleanup/referrer
 import { deleteWithReferrers } from './supply';
 import { SupplyChainMethods } from './supply-methods';
 import { IndexService } from './index-service';
+import { PushService } from './pushes';
 
 /** Options of BerthService. */
 export interface BerthServiceOptions {
@@ -80,12 +81,9 @@ export interface BerthServiceOptions {
 export class BerthService extends SupplyChainMethods implements BerthApi {
   private readonly registries: RegistryBook;
   private readonly files = new FileTable();
-  private readonly pushHandles = new Map<PushId, FileHandle>();
-  private readonly pushRegistries = new Map<PushId, RegistryId>();
   /** What cleanup planning read per repository, reused briefly while the rules change. */
   private readonly cleanupReads = new cleanup.RepositoryReadCache();
-  private pushManager: PushManagerLike | null = null;
-  private pushManagerLoading: Promise<PushManagerLike> | null = null;
+  private readonly pushes: PushService;
   private readonly inspector: ArchiveInspector;
   private closed = false;
   /** Content store, indexes, contents engine and signing keys (createService); null in memory-only services. */
@@ -99,7 +97,7 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   /** Registry indexes, their builds and figures (null without engines: memory-only services). */
   private readonly index: IndexService | null;
 
-  constructor(private readonly options: BerthServiceOptions = {}) {
+  constructor(options: BerthServiceOptions = {}) {
     super();
     this.registries = new RegistryBook(options.registries);
     this.engines = options.engines ?? null;
@@ -116,7 +114,19 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
           info: (id) => this.registries.list().find((r) => r.id === id),
         })
       : null;
-    if (options.pushManager) this.attachPushManager(options.pushManager);
+    this.pushes = new PushService({
+      cacheDir: options.cacheDir,
+      gzip: options.gzip,
+      inProcess: options.pushInProcess,
+      workerUrl: options.workerUrl,
+      manager: options.pushManager,
+      files: this.files,
+      events: this.events,
+      onPushed: (id, repositories) => {
+        for (const repository of repositories) this.cleanupReads.forget(id, repository);
+        this.index?.pushed(id, repositories);
+      },
+    });
     // Spool and upload folders a crashed Berth left behind (never one still in use).
     void sweepStaleSpools().catch(() => undefined);
   }
@@ -250,37 +260,16 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     return cleanup.runHttpGarbageCollect(await this.client(id), signal);
   }
 
-  async startIndex(id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus> {
-    return this.indexes().start(id, options);
-  }
-
-  async cancelIndex(id: RegistryId): Promise<IndexStatus> {
-    return this.indexes().cancel(id);
-  }
-
-  async getIndexStatus(id: RegistryId): Promise<IndexStatus> {
-    return this.indexes().status(id);
-  }
-
-  async getTagDigests(id: RegistryId, repository: string): Promise<TagDigests> {
-    return this.indexes().tagDigests(id, repository);
-  }
-
-  async getStorage(id: RegistryId): Promise<RegistryStorage> {
-    return this.indexes().storage(id);
-  }
-
-  async getRepositoryStorage(id: RegistryId, repository: string): Promise<RepositoryStorageDetail> {
-    return this.indexes().repositoryStorage(id, repository);
-  }
-
-  async estimateReclaim(id: RegistryId, selection: ReclaimItem[], options?: { refresh?: boolean }, signal?: AbortSignal): Promise<ReclaimEstimate> {
-    return this.indexes().estimate(id, selection, options, signal);
-  }
-
-  async searchIndex(id: RegistryId, query: string, options?: { limit?: number }): Promise<IndexSearchResult> {
-    return this.indexes().search(id, query, options);
-  }
+  // The registry index (issue 11): builds, figures and search, in IndexService.
+  startIndex = async (id: RegistryId, options?: { restart?: boolean }): Promise<IndexStatus> => this.indexes().start(id, options);
+  cancelIndex = async (id: RegistryId): Promise<IndexStatus> => this.indexes().cancel(id);
+  getIndexStatus = async (id: RegistryId): Promise<IndexStatus> => this.indexes().status(id);
+  getTagDigests = async (id: RegistryId, repository: string): Promise<TagDigests> => this.indexes().tagDigests(id, repository);
+  getStorage = async (id: RegistryId): Promise<RegistryStorage> => this.indexes().storage(id);
+  getRepositoryStorage = async (id: RegistryId, repository: string): Promise<RepositoryStorageDetail> => this.indexes().repositoryStorage(id, repository);
+  estimateReclaim = async (id: RegistryId, selection: ReclaimItem[], options?: { refresh?: boolean }, signal?: AbortSignal): Promise<ReclaimEstimate> =>
+    this.indexes().estimate(id, selection, options, signal);
+  searchIndex = async (id: RegistryId, query: string, options?: { limit?: number }): Promise<IndexSearchResult> => this.indexes().search(id, query, options);
 
   async inspectArchive(handle: FileHandle, signal?: AbortSignal): Promise<ArchiveInfo> {
     const entry = this.files.get(handle);
@@ -300,30 +289,20 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
   }
 
   async startPush(request: PushRequest): Promise<PushId> {
-    const entry = this.files.get(request.handle);
+    this.files.get(request.handle);
     const { config } = await this.registries.client(request.registryId);
-    const manager = await this.getPushManager();
-    this.files.retain(request.handle);
-    try {
-      const id = manager.start({ archivePath: entry.path, fileName: entry.name, registry: config, request });
-      this.pushHandles.set(id, request.handle);
-      this.pushRegistries.set(id, request.registryId);
-      return id;
-    } catch (err) {
-      await this.files.unretain(request.handle);
-      throw err;
-    }
+    return this.pushes.start(request, config);
   }
 
   async cancelPush(pushId: PushId): Promise<void> {
-    if (!this.pushManager) throw unknownPush();
-    await this.pushManager.cancel(pushId);
+    await this.pushes.cancel(pushId);
   }
 
   async listPushes(): Promise<PushSummary[]> {
-    return this.pushManager ? this.pushManager.list() : [];
+    return this.pushes.list();
   }
 
+  // Files inside images and diffs (issue 13), in ContentsService.
   openImageFiles = (s: C.ImageFilesSource, o?: { ifCached?: boolean }, signal?: AbortSignal) => this.contentsOrFail().open(s, o, signal);
   listImageFiles = (s: C.ImageFilesSource, path: string, o?: C.ListFilesOptions, signal?: AbortSignal) => this.contentsOrFail().list(s, path, o, signal);
   findImageFiles = (s: C.ImageFilesSource, glob: string, o?: C.TreeFilter & { limit?: number }, signal?: AbortSignal) => this.contentsOrFail().find(s, glob, o, signal);
@@ -352,8 +331,7 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     await this.registries.close();
     await this.engines?.indexes.closeAll();
     await this.contents?.close();
-    const manager = this.pushManager ?? (await this.pushManagerLoading?.catch(() => null));
-    await manager?.close();
+    await this.pushes.close();
     await this.files.releaseAll();
   }
 
@@ -376,39 +354,4 @@ export class BerthService extends SupplyChainMethods implements BerthApi {
     return { client: await this.client(id), repository, store: this.engines?.content, signal };
   }
 
-  private getPushManager(): Promise<PushManagerLike> {
-    if (this.pushManager) return Promise.resolve(this.pushManager);
-    const { cacheDir } = this.options;
-    if (!cacheDir) return Promise.reject(new BerthError('INTERNAL', 'This Berth service was built without a cache folder, so it cannot push. Build it with createService.'));
-    this.pushManagerLoading ??= import('../push/manager').then(({ PushManager }) => {
-      const manager: PushManagerLike = new PushManager({
-        cacheDir,
-        gzip: this.options.gzip,
-        inProcess: this.options.pushInProcess,
-        workerUrl: this.options.workerUrl,
-      });
-      this.attachPushManager(manager);
-      return manager;
-    });
-    return this.pushManagerLoading;
-  }
-
-  private attachPushManager(manager: PushManagerLike): void {
-    this.pushManager = manager;
-    manager.on('progress', (p) => this.events.emit('push:progress', p));
-    manager.on('done', (outcome) => {
-      const handle = this.pushHandles.get(outcome.pushId);
-      this.pushHandles.delete(outcome.pushId);
-      if (handle) void this.files.unretain(handle);
-      const registryId = this.pushRegistries.get(outcome.pushId);
-      this.pushRegistries.delete(outcome.pushId);
-      if (registryId) for (const p of outcome.pushed) this.cleanupReads.forget(registryId, p.repository);
-      if (registryId && outcome.pushed.length) this.index?.pushed(registryId, [...new Set(outcome.pushed.map((p) => p.repository))]);
-      this.events.emit('push:done', outcome);
-    });
-  }
-}
-
-function unknownPush(): BerthError {
-  return new BerthError('INVALID_ARGUMENT', 'No push with that id is known in this session. Refresh the list of pushes.');
 }
