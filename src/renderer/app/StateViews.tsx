@@ -37,7 +37,8 @@ export function SkeletonRows(props: { rows?: number; columns?: number; label?: s
   const rows = props.rows ?? 8;
   const cols = props.columns ?? 1;
   return (
-    <div className="skeleton" aria-busy="true" aria-label={props.label ?? 'Loading'} data-testid="skeleton">
+    // role=status: a named live region (a bare div may not carry aria-label), announced as it turns into content.
+    <div className="skeleton" role="status" aria-busy="true" aria-label={props.label ?? 'Loading'} data-testid="skeleton">
       {Array.from({ length: rows }, (_, r) => (
         <div className="skeleton-row" key={r}>
           {Array.from({ length: cols }, (_, c) => (
