@@ -105,8 +105,9 @@ test('drop an archive, check the pre-flight sheet, push it and see the new tag',
   await expect(sheet).toBeHidden();
 
   const row = pushRows(page).filter({ hasText: 'app.tar' });
-  await expect(row).toHaveCount(1);
+  // A quick push may end (and the panel fold) before the row is looked at: expectFinished unfolds it.
   await expectFinished(page, row, 'done');
+  await expect(row).toHaveCount(1);
   const pushId = (await row.getAttribute('data-testid'))!.replace(/^push-/, '');
   await expect(row.getByRole('button', { name: 'Copy pull command' })).toHaveAttribute('title', `docker pull ${reg.host}/team/app:1.0`);
   // The tags table refreshed by itself (invalidated by the push:done event).
