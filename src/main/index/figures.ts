@@ -6,25 +6,12 @@
  * graph is cached per index version.
  */
 import { buildGcGraph, forEachMark, freedBy, storedSize, type GcGraph } from './gc-graph';
-import type { ReclaimEstimate, ReclaimItem } from '../../shared/index-types';
+import type { ReclaimEstimate, ReclaimItem, RepositoryStorage } from '../../shared/index-types';
 import type { RegistryIndex } from './registry-index';
 import { displayCreated, displaySize, topLevelUntagged } from './views';
 
-/** One repository's share of the registry. */
-export interface RepositoryFigures {
-  repository: string;
-  tags: number;
-  /** Untagged manifests (not counting children of untagged indexes). */
-  untagged: number;
-  /** Bytes only this repository's manifests mark: what deleting the whole repository would free. */
-  ownBytes: number;
-  /** Bytes this repository marks that some other repository marks too. */
-  sharedBytes: number;
-  /** Newest `created` among the tagged images (ISO 8601), null when unknown. */
-  lastPush: string | null;
-  refreshedAt: string | null;
-  stale: boolean;
-}
+/** One repository's share of the registry (the contract's own shape). */
+export type RepositoryFigures = RepositoryStorage;
 
 /** The registry as stored. */
 export interface StorageFigures {
